@@ -1,0 +1,220 @@
+/**
+ * The image half of the engine API: every verb of `berth image ...` as a
+ * typed method. Verbs with real work live in their own files.
+ */
+import { Settings } from '../../config/settings';
+import { Store } from '../../image/store/store';
+import { ImageRecord } from '../../image/store/image-store';
+import { HistoryEntry, ImageConfig } from '../../image/oci-types';
+import { normalizeReference, formatReference, familiarString, familiarName, parseReference } from '../../image/reference';
+import { Puller, PullOptions, PullResult } from './pull';
+import { findImage, getImage } from './lookup';
+import { ImageSummary, ImageInspect, HistoryRow, RemoveLine } from './views';
+import { ConflictError, NotFoundError } from '../../errors/kinds';
+import { importImage, ImportOptions, ImportResult, ImportSource } from './import';
+import { saveToFile, saveToStream } from './save';
+import { loadImages, LoadedImage } from './load';
+import { Pusher, PushOptions, PushedTag } from './push';
+import { login, logout, LoginOptions } from './login';
+
+export interface RemoveOptions {
+  force?: boolean;
+  /** Images containers use; they are not deleted (Docker's conflict). */
+  inUse?: (id: string) => string | undefined;
+}
+
+function familiarTag(canonical: string): string {
+  return familiarString(parseReference(canonical));
+}
+
+export class Images {
+  private readonly puller: Puller;
+
+  constructor(readonly settings: Settings, readonly store: Store) {
+    this.puller = new Puller(settings, store);
+  }
+
+  pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
+    return this.puller.pull(reference, options);
+  }
+
+  /** The record of a local image, by reference, ID or ID prefix; throws NotFoundError. */
+  get(name: string): ImageRecord {
+    return getImage(this.store, name).record;
+  }
+
+  exists(name: string): boolean {
+    return findImage(this.store, name) !== undefined;
+  }
+
+  config(id: string): ImageConfig {
+    return this.store.blobs.readJson<ImageConfig>(id);
+  }
+
+  list(options: { all?: boolean; reference?: string } = {}): ImageSummary[] {
+    const rows: ImageSummary[] = [];
+    const filter = options.reference ? normalizeReference(options.reference) : undefined;
+    const tagFilter = options.reference && /:[^/]*$/.test(options.reference);
+    for (const record of this.store.images.list()) {
+      const tags = this.store.images.tagsOf(record.id).map((t) => parseReference(t));
+      const repoTags = tags.map(familiarString);
+      const repoDigests = record.repoDigests.map((d) => familiarString(parseReference(d)));
+      const base = {
+        Id: record.id,
+        CreatedAt: record.created ?? record.addedAt,
+        Size: record.size,
+        RepoTags: repoTags,
+        RepoDigests: repoDigests,
+      };
+      const digestFor = (repo: string) => record.repoDigests.map((d) => parseReference(d)).find((d) => familiarName(d) === repo)?.digest ?? '<none>';
+      if (tags.length === 0) {
+        if (filter) continue;
+        rows.push({ ...base, Repository: '<none>', Tag: '<none>', Digest: digestFor('') });
+        continue;
+      }
+      for (const tag of tags) {
+        if (filter && (familiarName(tag) !== familiarName(filter) || (tagFilter && tag.tag !== filter.tag))) continue;
+        rows.push({ ...base, Repository: familiarName(tag), Tag: tag.tag ?? '<none>', Digest: digestFor(familiarName(tag)) });
+      }
+    }
+    return rows.sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? '') || a.Repository.localeCompare(b.Repository));
+  }
+
+  inspect(name: string): ImageInspect {
+    const record = this.get(name);
+    const config = this.config(record.id);
+    const tags = this.store.images.tagsOf(record.id);
+    return {
+      Id: record.id,
+      RepoTags: tags.map(familiarTag),
+      RepoDigests: record.repoDigests.map(familiarTag),
+      Parent: '',
+      Comment: config.history?.[config.history.length - 1]?.comment ?? '',
+      Created: config.created ?? record.addedAt,
+      Author: config.author ?? '',
+      Config: config.config ?? {},
+      Architecture: config.architecture,
+      ...(config.variant ? { Variant: config.variant } : {}),
+      Os: config.os,
+      Size: record.size,
+      RootFS: { Type: 'layers', Layers: config.rootfs.diff_ids },
+      Metadata: { LastTagTime: record.addedAt },
+    };
+  }
+
+  history(name: string): HistoryRow[] {
+    const record = this.get(name);
+    const config = this.config(record.id);
+    const entries: HistoryEntry[] = config.history ?? record.layers.map(() => ({}));
+    let layerIndex = 0;
+    const rows = entries.map((h) => {
+      const layer = h.empty_layer ? undefined : record.layers[layerIndex++];
+      return {
+        Id: '<missing>',
+        CreatedAt: h.created ?? '',
+        CreatedBy: h.created_by ?? '',
+        Size: layer ? this.store.layers.get(layer.chainId).size : 0,
+        Comment: h.comment ?? '',
+      };
+    });
+    rows.reverse();
+    if (rows.length > 0) rows[0].Id = record.id;
+    return rows;
+  }
+
+  /** Docker's `tag SOURCE TARGET`. */
+  async tag(source: string, target: string): Promise<void> {
+    const record = this.get(source);
+    const ref = normalizeReference(target);
+    if (ref.digest) throw new ConflictError(`tag \`${target}\`: refusing to create a tag with a digest reference`);
+    await this.store.locked(() => this.store.images.setTag(formatReference(ref), record.id));
+  }
+
+  /** Docker's `rmi`: untags a named tag; deletes the image once no tag is left (or with force). */
+  async remove(name: string, options: RemoveOptions = {}): Promise<RemoveLine[]> {
+    const lines: RemoveLine[] = [];
+    await this.store.locked(() => {
+      const found = findImage(this.store, name);
+      if (!found) throw new NotFoundError(`No such image: ${name}`);
+      const { record, reference } = found;
+      const tags = this.store.images.tagsOf(record.id);
+      const byTag = reference !== undefined && !reference.digest && tags.includes(formatReference(reference));
+      if (byTag && tags.length > 1) {
+        this.store.images.removeTag(formatReference(reference));
+        lines.push({ Untagged: familiarTag(formatReference(reference)) });
+        return;
+      }
+      if (!byTag && tags.length > 1 && !options.force) {
+        throw new ConflictError(
+          `conflict: unable to delete ${record.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+        );
+      }
+      const user = options.inUse?.(record.id);
+      if (user && !options.force) {
+        throw new ConflictError(
+          `conflict: unable to remove repository reference "${name}" (must force) - container ${user.slice(0, 12)} is using its referenced image ${record.id.slice(7, 19)}`,
+        );
+      }
+      for (const tag of tags) {
+        this.store.images.removeTag(tag);
+        lines.push({ Untagged: familiarTag(tag) });
+      }
+      for (const digest of record.repoDigests) lines.push({ Untagged: familiarTag(digest) });
+      this.store.images.delete(record.id);
+      lines.push({ Deleted: record.id });
+    });
+    await this.store.collectGarbage();
+    return lines;
+  }
+
+  /** Docker's `image prune`: dangling (untagged) images, or all unused with `all`. */
+  async prune(options: { all?: boolean; inUse?: (id: string) => string | undefined } = {}): Promise<{ deleted: RemoveLine[]; reclaimed: number }> {
+    const deleted: RemoveLine[] = [];
+    let reclaimed = 0;
+    await this.store.locked(() => {
+      for (const record of this.store.images.list()) {
+        const tags = this.store.images.tagsOf(record.id);
+        if (options.inUse?.(record.id)) continue;
+        if (tags.length > 0 && !options.all) continue;
+        for (const tag of tags) {
+          this.store.images.removeTag(tag);
+          deleted.push({ Untagged: familiarTag(tag) });
+        }
+        this.store.images.delete(record.id);
+        deleted.push({ Deleted: record.id });
+        reclaimed += record.size;
+      }
+    });
+    await this.store.collectGarbage();
+    return { deleted, reclaimed };
+  }
+
+  /** Docker's `import`: a rootfs tarball (file, or a stream such as stdin) becomes a one-layer image. */
+  import(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
+    return importImage(this.store, source, options);
+  }
+
+  /** Docker's `save`: writes a docker-archive that is also an OCI layout to `output` (a file path or a stream left open). */
+  save(names: readonly string[], output: string | NodeJS.WritableStream): Promise<void> {
+    return typeof output === 'string' ? saveToFile(this.store, names, output) : saveToStream(this.store, names, output);
+  }
+
+  /** Docker's `load`: every image of a docker-archive or OCI layout tarball (any compression). */
+  load(source: NodeJS.ReadableStream): Promise<LoadedImage[]> {
+    return loadImages(this.store, source);
+  }
+
+  /** Docker's `push`: a local tag (or every tag of a repository) to its registry. */
+  push(name: string, options: PushOptions = {}): Promise<PushedTag[]> {
+    return new Pusher(this.settings, this.store).push(name, options);
+  }
+
+  /** Checks credentials against a registry and saves them; returns the server they are saved under. */
+  login(options: LoginOptions): Promise<string> {
+    return login(this.settings, this.store, options);
+  }
+
+  logout(server?: string): Promise<{ server: string; removed: boolean }> {
+    return logout(this.store, server);
+  }
+}

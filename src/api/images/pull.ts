@@ -1,0 +1,276 @@
+/**
+ * pull: resolve a reference against its registry (mirrors first for
+ * docker.io), pick the platform's manifest, download the config and layers
+ * (a few at a time, each verified while it streams), unpack each layer once
+ * in order into the layer store, then record the image and its tag.
+ * Nothing is recorded until every piece is in the store, so a failed pull
+ * leaves the store as it was (plus reusable, verified blobs).
+ */
+import * as fs from 'node:fs';
+import { Settings } from '../../config/settings';
+import { Store } from '../../image/store/store';
+import { ImageLayer, ImageRecord } from '../../image/store/image-store';
+import { ImageReference, normalizeReference, repositoryName, formatReference } from '../../image/reference';
+import { RegistryClient } from '../../image/registry/client';
+import { CredentialStore } from '../../image/registry/credentials';
+import { ACCEPT_MANIFESTS, parseManifestDocument, selectPlatform, parsePlatform, hostPlatform } from '../../image/manifest';
+import { Descriptor, ImageConfig, ImageManifest, Platform } from '../../image/oci-types';
+import { chainIds } from '../../image/digest';
+import { unpackLayer } from '../../storage/unpack-layer';
+import { endpointsFor, Endpoint } from './endpoints';
+import { BerthError } from '../../errors/berth-error';
+import { InvalidContentError, RegistryError } from '../../errors/kinds';
+
+export type LayerStatus =
+  | 'Pulling fs layer'
+  | 'Waiting'
+  | 'Downloading'
+  | 'Download complete'
+  | 'Extracting'
+  | 'Pull complete'
+  | 'Already exists';
+
+export type PullEvent =
+  | { kind: 'resolved'; reference: ImageReference; endpoint: string }
+  | { kind: 'layer'; id: string; status: LayerStatus; current?: number; total?: number }
+  | { kind: 'done'; id: string; digest: string; upToDate: boolean };
+
+export interface PullOptions {
+  /** os/arch[/variant]; the host's platform by default. */
+  platform?: string;
+  onEvent?: (event: PullEvent) => void;
+}
+
+export interface PullResult {
+  id: string;
+  reference: ImageReference;
+  /** The digest the reference resolved to (the index's, for a multi-platform image). */
+  digest: string;
+  upToDate: boolean;
+}
+
+const PARALLEL_DOWNLOADS = 3;
+
+interface Resolved {
+  client: RegistryClient;
+  endpoint: Endpoint;
+  mediaType: string;
+  digest: string;
+  body: Buffer;
+}
+
+/** Runs tasks with at most `limit` in flight; resolves to their results in order. */
+function bounded<T>(tasks: Array<() => Promise<T>>, limit: number): Array<Promise<T>> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  const next = () => {
+    running--;
+    queue.shift()?.();
+  };
+  return tasks.map(
+    (task) =>
+      new Promise<T>((resolve, reject) => {
+        const start = () => {
+          running++;
+          task().then(resolve, reject).finally(next);
+        };
+        if (running < limit) start();
+        else queue.push(start);
+      }),
+  );
+}
+
+export function shortId(digest: string): string {
+  return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export class Puller {
+  private readonly credentials: CredentialStore;
+
+  constructor(private readonly settings: Settings, private readonly store: Store) {
+    this.credentials = new CredentialStore(store.layout.authFile);
+  }
+
+  clientFor(endpoint: Endpoint): RegistryClient {
+    return new RegistryClient({
+      host: endpoint.host,
+      insecure: endpoint.insecure,
+      credentials: this.credentials.get(endpoint.credentialKey),
+    });
+  }
+
+  /** Fetches the reference's top-level manifest from the first endpoint that has it. */
+  private async resolve(ref: ImageReference): Promise<Resolved> {
+    const endpoints = endpointsFor(ref.domain, this.settings);
+    const wanted = ref.digest ?? ref.tag ?? 'latest';
+    let lastError: unknown;
+    for (const endpoint of endpoints) {
+      const client = this.clientFor(endpoint);
+      try {
+        const manifest = await client.getManifest(ref.path, wanted, ACCEPT_MANIFESTS);
+        return { client, endpoint, ...manifest };
+      } catch (err) {
+        lastError = err;
+        // A mirror that lacks the image or is down is skipped, as Docker does.
+        if (!endpoint.mirror) break;
+      }
+    }
+    throw lastError ?? new RegistryError(`pull \`${formatReference(ref)}\`: no registry to pull from`);
+  }
+
+  async pull(input: string, options: PullOptions = {}): Promise<PullResult> {
+    const ref = normalizeReference(input);
+    const platform: Platform = options.platform ? parsePlatform(options.platform) : hostPlatform();
+    const emit = options.onEvent ?? (() => undefined);
+    const hold = await this.store.holdAgainstCollection();
+    try {
+      this.store.sweep();
+      const top = await this.resolve(ref);
+      emit({ kind: 'resolved', reference: ref, endpoint: top.endpoint.host });
+      let manifestDigest = top.digest;
+      let manifestMediaType = top.mediaType;
+      let manifestBody = top.body;
+      let indexDigest: string | undefined;
+      let doc = parseManifestDocument(top.body, top.mediaType);
+      if (doc.kind === 'index') {
+        indexDigest = top.digest;
+        const chosen: Descriptor = selectPlatform(doc.index, platform);
+        const inner = await top.client.getManifest(ref.path, chosen.digest, ACCEPT_MANIFESTS);
+        doc = parseManifestDocument(inner.body, inner.mediaType);
+        if (doc.kind !== 'manifest') {
+          throw new InvalidContentError(`pull \`${formatReference(ref)}\`: index entry \`${chosen.digest}\` is not an image manifest`);
+        }
+        manifestDigest = inner.digest;
+        manifestMediaType = inner.mediaType;
+        manifestBody = inner.body;
+      }
+      const manifest = doc.manifest;
+      const existing = ref.tag ? this.store.images.resolveTag(formatReference({ ...ref, digest: undefined })) : undefined;
+      if (existing && this.store.images.has(existing) && this.store.images.get(existing).manifestDigest === manifestDigest) {
+        emit({ kind: 'done', id: existing, digest: top.digest, upToDate: true });
+        return { id: existing, reference: ref, digest: top.digest, upToDate: true };
+      }
+
+      const config = await this.fetchConfig(top.client, ref, manifest.config);
+      const layers = await this.fetchLayers(top.client, ref, manifest, config, emit);
+
+      if (indexDigest) this.store.blobs.putBuffer(top.body, indexDigest);
+      this.store.blobs.putBuffer(manifestBody, manifestDigest);
+      const id = manifest.config.digest;
+      const repoDigest = `${repositoryName(ref)}@${top.digest}`;
+      await this.store.locked(() => {
+        const previous = this.store.images.has(id) ? this.store.images.get(id) : undefined;
+        const record: ImageRecord = {
+          id,
+          manifestDigest,
+          manifestMediaType,
+          indexDigest,
+          layers,
+          repoDigests: [...new Set([...(previous?.repoDigests ?? []), repoDigest])],
+          created: config.created,
+          size: layers.reduce((sum, l) => sum + this.store.layers.get(l.chainId).size, 0),
+          addedAt: previous?.addedAt ?? new Date().toISOString(),
+        };
+        this.store.images.put(record);
+        if (ref.tag) this.store.images.setTag(formatReference({ ...ref, digest: undefined }), id);
+      });
+      emit({ kind: 'done', id, digest: top.digest, upToDate: false });
+      return { id, reference: ref, digest: top.digest, upToDate: false };
+    } catch (err) {
+      throw this.explain(err, ref);
+    } finally {
+      hold.release();
+    }
+  }
+
+  private explain(err: unknown, ref: ImageReference): unknown {
+    if (err instanceof BerthError) return err;
+    return new RegistryError(`pull \`${formatReference(ref)}\`: ${(err as Error).message}`, { cause: err });
+  }
+
+  private async fetchBlobInto(client: RegistryClient, ref: ImageReference, desc: Descriptor, onProgress?: (n: number) => void): Promise<void> {
+    if (this.store.blobs.has(desc.digest)) return;
+    const temp = this.store.blobs.tempPath('pull');
+    try {
+      await client.fetchBlob(ref.path, desc, temp, onProgress);
+      await this.store.blobs.commitFile(temp, desc.digest);
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  }
+
+  private async fetchConfig(client: RegistryClient, ref: ImageReference, desc: Descriptor): Promise<ImageConfig> {
+    await this.fetchBlobInto(client, ref, desc);
+    const config = this.store.blobs.readJson<ImageConfig>(desc.digest);
+    if (!config.rootfs || !Array.isArray(config.rootfs.diff_ids)) {
+      throw new InvalidContentError(`pull \`${formatReference(ref)}\`: image config \`${desc.digest}\` has no rootfs.diff_ids`);
+    }
+    return config;
+  }
+
+  private async fetchLayers(
+    client: RegistryClient,
+    ref: ImageReference,
+    manifest: ImageManifest,
+    config: ImageConfig,
+    emit: (e: PullEvent) => void,
+  ): Promise<ImageLayer[]> {
+    const diffIds = config.rootfs.diff_ids;
+    if (diffIds.length !== manifest.layers.length) {
+      throw new InvalidContentError(
+        `pull \`${formatReference(ref)}\`: manifest has ${manifest.layers.length} layers but the config lists ${diffIds.length}`,
+      );
+    }
+    const chains = chainIds(diffIds);
+    const present = manifest.layers.map((l, i) => this.store.layers.has(chains[i]) && this.store.blobs.has(l.digest));
+    manifest.layers.forEach((l, i) =>
+      emit({ kind: 'layer', id: shortId(l.digest), status: present[i] ? 'Already exists' : 'Pulling fs layer' }),
+    );
+    const downloads = bounded(
+      manifest.layers.map((layer, i) => async () => {
+        if (present[i]) return;
+        const id = shortId(layer.digest);
+        await this.fetchBlobInto(client, ref, layer, (current) =>
+          emit({ kind: 'layer', id, status: 'Downloading', current, total: layer.size }),
+        );
+        emit({ kind: 'layer', id, status: 'Download complete' });
+      }),
+      PARALLEL_DOWNLOADS,
+    );
+    // Unpack strictly in order, each as soon as its blob is in: layer i may
+    // copy up hardlink targets from layers below it.
+    let result: Promise<void> = Promise.resolve();
+    manifest.layers.forEach((layer, i) => {
+      result = result.then(async () => {
+        await downloads[i];
+        if (present[i]) return;
+        const id = shortId(layer.digest);
+        const blob = this.store.blobs.path(layer.digest);
+        await this.store.layers.create(
+          chains[i],
+          i === 0 ? undefined : chains[i - 1],
+          (diffDir, lowerDirs) =>
+            unpackLayer(fs.createReadStream(blob), diffDir, {
+              lowerDirs,
+              onProgress: (current) => emit({ kind: 'layer', id, status: 'Extracting', current, total: layer.size }),
+            }),
+          diffIds[i],
+        );
+        emit({ kind: 'layer', id, status: 'Pull complete' });
+      });
+    });
+    try {
+      await result;
+    } finally {
+      // Let every download settle before reporting, so no temp file is written after we return.
+      await Promise.allSettled(downloads);
+    }
+    return manifest.layers.map((layer, i) => ({
+      digest: layer.digest,
+      mediaType: layer.mediaType,
+      size: layer.size,
+      diffId: diffIds[i],
+      chainId: chains[i],
+    }));
+  }
+}

@@ -1,0 +1,40 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { compileTemplate } from '../../output/template';
+import { report } from '../../main';
+import { ImageInspect } from '../../../api/images/views';
+
+interface InspectArgs {
+  names: string[];
+  format?: string;
+}
+
+export const inspect: Verb<InspectArgs> = {
+  args: '<names..>',
+  describe: 'Display detailed information on one or more images',
+  options: (y: Argv) =>
+    y
+      .positional('names', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
+      .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  run(argv) {
+    const engine = engineFor(argv);
+    const found: ImageInspect[] = [];
+    let failed = false;
+    for (const name of argv.names) {
+      try {
+        found.push(engine.images.inspect(name));
+      } catch (err) {
+        report(err);
+        failed = true;
+      }
+    }
+    if (argv.format && argv.format !== 'json') {
+      const render = compileTemplate(argv.format);
+      for (const item of found) out(render(item));
+    } else {
+      out(JSON.stringify(found, null, 4));
+    }
+    if (failed) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,67 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { renderFormat } from '../../output/template';
+import { humanSize, timeAgo } from '../../output/units';
+import { goTimeString } from '../../output/time';
+
+interface LsArgs {
+  repository?: string;
+  all?: boolean;
+  quiet?: boolean;
+  digests?: boolean;
+  'no-trunc'?: boolean;
+  format?: string;
+}
+
+const HEADERS = {
+  Repository: 'REPOSITORY',
+  Tag: 'TAG',
+  ID: 'IMAGE ID',
+  Digest: 'DIGEST',
+  CreatedSince: 'CREATED',
+  CreatedAt: 'CREATED AT',
+  Size: 'SIZE',
+};
+
+export const ls: Verb<LsArgs> = {
+  args: '[repository]',
+  describe: 'List images',
+  options: (y: Argv) =>
+    y
+      .positional('repository', { type: 'string', describe: 'REPOSITORY[:TAG]' })
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
+      .option('digests', { type: 'boolean', describe: 'Show digests' })
+      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
+      .option('format', { type: 'string', describe: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" }),
+  run(argv) {
+    const images = engineFor(argv).images.list({ reference: argv.repository });
+    const noTrunc = Boolean(argv['no-trunc']);
+    if (argv.quiet) {
+      const ids = [...new Set(images.map((i) => (noTrunc ? i.Id : i.Id.slice(7, 19))))];
+      out(ids.join('\n'));
+      return;
+    }
+    const rows = images.map((i) => {
+      const size = humanSize(i.Size);
+      return {
+        Containers: 'N/A',
+        CreatedAt: goTimeString(i.CreatedAt),
+        CreatedSince: timeAgo(i.CreatedAt),
+        Digest: i.Digest,
+        ID: noTrunc ? i.Id : i.Id.slice(7, 19),
+        Repository: i.Repository,
+        SharedSize: 'N/A',
+        Size: size,
+        Tag: i.Tag,
+        UniqueSize: 'N/A',
+        VirtualSize: size,
+      };
+    });
+    const defaultTable = argv.digests
+      ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
+      : 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
+    out(renderFormat(argv.format, rows, { defaultTable, headers: HEADERS }));
+  },
+};

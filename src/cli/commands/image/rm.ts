@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { report } from '../../main';
+
+interface RmArgs {
+  images: string[];
+  force?: boolean;
+}
+
+export const rm: Verb<RmArgs> = {
+  args: '<images..>',
+  describe: 'Remove one or more images',
+  options: (y: Argv) =>
+    y
+      .positional('images', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of the image' })
+      .option('no-prune', { type: 'boolean', describe: 'Do not delete untagged parents (accepted for compatibility)' }),
+  async run(argv) {
+    const engine = engineFor(argv);
+    let failed = false;
+    // Like Docker: every image is tried; a failure is reported and the rest go on.
+    for (const name of argv.images) {
+      try {
+        for (const line of await engine.images.remove(name, { force: argv.force })) {
+          out('Untagged' in line ? `Untagged: ${line.Untagged}` : `Deleted: ${line.Deleted}`);
+        }
+      } catch (err) {
+        report(err);
+        failed = true;
+      }
+    }
+    if (failed) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,13 @@
+import { Berth } from '../api/engine';
+import type { GlobalOptions } from './main';
+
+/** The engine for the data root and config file the global flags name. */
+export function engineFor(args: GlobalOptions): Berth {
+  return new Berth({ root: args.root, configFile: args.config });
+}
+
+/** Writes text to stdout, adding a final newline when missing and text is not empty. */
+export function out(text: string): void {
+  if (text === '') return;
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * berth's command line. Commands come from an explicit list
+ * (commands/index.ts); yargs is loaded here only, on demand. The single
+ * catch-all below prints `Error: ...` and sets Docker's exit code.
+ */
+import type { Argv } from 'yargs';
+import { isBerthError, messageOf } from '../errors/berth-error';
+import { UsageError } from '../errors/kinds';
+import { commands } from './commands';
+
+export interface GlobalOptions {
+  root?: string;
+  config?: string;
+  debug?: boolean;
+}
+
+/** Reports an error the way Docker's CLI does and returns the exit code. */
+export function report(err: unknown, debug = false): number {
+  if (isBerthError(err)) {
+    process.stderr.write(`Error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`);
+    if (debug && err.cause) process.stderr.write(`Cause: ${messageOf(err.cause)}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`Error: ${messageOf(err)}\n`);
+  if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  return 1;
+}
+
+function buildParser(argv: string[]): Argv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yargs = require('yargs/yargs') as (args: string[]) => Argv;
+  let parser = yargs(argv)
+    .scriptName('berth')
+    .usage('Usage: berth [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers')
+    .option('root', { type: 'string', describe: 'Data root (default /var/lib/berth, or $BERTH_ROOT)', global: true })
+    .option('config', { type: 'string', describe: 'Config file (default /etc/berth/config.json, or $BERTH_CONFIG)', global: true })
+    .option('debug', { alias: 'D', type: 'boolean', describe: 'Print details of errors', global: true })
+    .strictCommands()
+    .strictOptions()
+    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    .help('help')
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 80))
+    .fail((msg, err) => {
+      if (err) throw err;
+      // Docker: unknown flags exit 125, wrong argument counts exit 1.
+      const unknownFlag = /^Unknown argument/.test(msg);
+      throw new UsageError(msg, { exitCode: unknownFlag ? 125 : 1, hint: "Run 'berth --help' for more information" });
+    })
+    .demandCommand(1, "berth needs a command: run 'berth --help' for the list");
+  for (const command of commands) parser = parser.command(command);
+  return parser;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug') || argv.includes('-D');
+  try {
+    await buildParser(argv).parseAsync();
+  } catch (err) {
+    process.exitCode = report(err, debug);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * berth as a library. The CLI is built on exactly this API.
+ *
+ *   import { Berth } from 'berth';
+ *   const berth = new Berth({ root: '/var/lib/berth' });
+ *   await berth.images.pull('127.0.0.1:5000/busybox:latest');
+ */
+export { Berth } from './api/engine';
+export { Images } from './api/images/images';
+export type { RemoveOptions } from './api/images/images';
+export type { PullOptions, PullResult, PullEvent, LayerStatus } from './api/images/pull';
+export type { ImageSummary, ImageInspect, HistoryRow, RemoveLine } from './api/images/views';
+export type { Settings, SettingsInput } from './config/settings';
+export type { ImageRecord, ImageLayer } from './image/store/image-store';
+export type { ImageReference } from './image/reference';
+export { parseReference, normalizeReference, familiarString, formatReference } from './image/reference';
+export type { ImageConfig, ImageManifest, ImageIndex, Descriptor, Platform, ContainerConfig } from './image/oci-types';
+export * from './errors';

@@ -1,0 +1,66 @@
+/**
+ * Every file berth writes into its data root goes through here: written to a
+ * temporary sibling, fsynced, renamed over the target, and the directory
+ * fsynced, so a reader sees either the old or the new content, never half.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface AtomicWriteOptions {
+  mode?: number;
+}
+
+export function fsyncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A unique temporary name beside `target`, in the same directory (same filesystem). */
+export function temporarySibling(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = temporarySibling(target);
+  const fd = fs.openSync(tmp, 'wx', options.mode ?? 0o644);
+  try {
+    fs.writeFileSync(fd, data);
+    if (options.mode !== undefined) fs.fchmodSync(fd, options.mode);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDirectory(dir);
+}
+
+export function writeJsonAtomic(target: string, value: unknown, options: AtomicWriteOptions = {}): void {
+  writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n', options);
+}
+
+/** Parsed JSON of `file`, or undefined when it does not exist. */
+export function readJsonIfExists<T>(file: string): T | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return JSON.parse(text) as T;
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataRoot } from '../../../src/config/layout';
+import { LayerStore } from '../../../src/storage/layer-store';
+import { sha256Digest, chainIds } from '../../../src/image/digest';
+import { DigestMismatchError } from '../../../src/errors/kinds';
+import { tempDir } from '../helpers/tmp';
+
+describe('LayerStore', () => {
+  let root: string;
+  let layers: LayerStore;
+  const [d1, d2] = [sha256Digest('layer-1'), sha256Digest('layer-2')];
+  const [c1, c2] = chainIds([d1, d2]);
+
+  beforeEach(() => {
+    root = tempDir();
+    layers = new LayerStore(new DataRoot(root));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test('chain IDs follow the OCI definition', () => {
+    expect(c1).toBe(d1);
+    expect(c2).toBe(sha256Digest(`${d1} ${d2}`));
+  });
+
+  test('creates a layer atomically and hands lower dirs top-most first', async () => {
+    await layers.create(c1, undefined, async (dir) => {
+      fs.writeFileSync(path.join(dir, 'a'), 'a');
+      return { diffId: d1, size: 1 };
+    }, d1);
+    let seenLowers: string[] = [];
+    await layers.create(c2, c1, async (dir, lowers) => {
+      seenLowers = lowers;
+      return { diffId: d2, size: 0 };
+    }, d2);
+    expect(seenLowers).toEqual([layers.diffDir(c1)]);
+    expect(layers.lowerDirs(c2)).toEqual([layers.diffDir(c2), layers.diffDir(c1)]);
+    expect(layers.get(c2)).toMatchObject({ chainId: c2, diffId: d2, parent: c1 });
+    expect(fs.readFileSync(path.join(layers.diffDir(c1), 'a'), 'utf8')).toBe('a');
+    expect(layers.list().sort()).toEqual([c1, c2].sort());
+  });
+
+  test('a diffID mismatch leaves no layer and no work directory', async () => {
+    await expect(
+      layers.create(c1, undefined, async () => ({ diffId: d2, size: 0 }), d1),
+    ).rejects.toThrow(DigestMismatchError);
+    expect(layers.has(c1)).toBe(false);
+    expect(fs.readdirSync(path.join(root, 'layers'))).toEqual([]);
+  });
+
+  test('a failing producer leaves nothing behind', async () => {
+    await expect(
+      layers.create(c1, undefined, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(fs.readdirSync(path.join(root, 'layers'))).toEqual([]);
+  });
+
+  test('an existing layer is returned without producing it again', async () => {
+    await layers.create(c1, undefined, async () => ({ diffId: d1, size: 5 }));
+    const produce = jest.fn(async () => ({ diffId: d1, size: 9 }));
+    const record = await layers.create(c1, undefined, produce);
+    expect(produce).not.toHaveBeenCalled();
+    expect(record.size).toBe(5);
+  });
+
+  test('sweepIncomplete removes work dirs of dead processes', () => {
+    const stale = path.join(root, 'layers', '.incomplete-999999999-abcdefabcdef');
+    fs.mkdirSync(path.join(stale, 'diff'), { recursive: true });
+    layers.sweepIncomplete();
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  test('delete removes the layer', async () => {
+    await layers.create(c1, undefined, async () => ({ diffId: d1, size: 0 }));
+    layers.delete(c1);
+    expect(layers.has(c1)).toBe(false);
+    expect(layers.list()).toEqual([]);
+  });
+});
