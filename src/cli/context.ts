@@ -3,7 +3,7 @@ import type { GlobalOptions } from './main';
 
 /** The engine for the data root and config file the global flags name. */
 export function engineFor(args: GlobalOptions): Berth {
-  return new Berth({ root: args.root, configFile: args.config });
+  return new Berth({ root: args.root, configFile: args.config, extraInsecureRegistries: args['insecure-registry'] });
 }
 
 /** Writes text to stdout, adding a final newline when missing and text is not empty. */

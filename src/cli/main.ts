@@ -12,6 +12,7 @@ export interface GlobalOptions {
   root?: string;
   config?: string;
   debug?: boolean;
+  'insecure-registry'?: string[];
 }
 
 /** Reports an error the way Docker's CLI does and returns the exit code. */
@@ -36,6 +37,12 @@ function buildParser(argv: string[]): Argv {
     .option('root', { type: 'string', describe: 'Data root (default /var/lib/berth, or $BERTH_ROOT)', global: true })
     .option('config', { type: 'string', describe: 'Config file (default /etc/berth/config.json, or $BERTH_CONFIG)', global: true })
     .option('debug', { alias: 'D', type: 'boolean', describe: 'Print details of errors', global: true })
+    .option('insecure-registry', {
+      type: 'string',
+      array: true,
+      describe: 'Registry (host[:port] or CIDR) that may be reached over plain HTTP, besides the config file',
+      global: true,
+    })
     .strictCommands()
     .strictOptions()
     .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false })

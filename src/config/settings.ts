@@ -24,6 +24,8 @@ export interface SettingsInput {
   configFile?: string;
   registryMirrors?: string[];
   insecureRegistries?: string[];
+  /** Added to the config file's insecure-registries (the CLI's --insecure-registry). */
+  extraInsecureRegistries?: string[];
 }
 
 interface ConfigFile {
@@ -63,6 +65,9 @@ export function loadSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv =
     root,
     configFile,
     registryMirrors: input.registryMirrors ?? stringList(file['registry-mirrors'], 'registry-mirrors', configFile),
-    insecureRegistries: input.insecureRegistries ?? stringList(file['insecure-registries'], 'insecure-registries', configFile),
+    insecureRegistries: [
+      ...(input.insecureRegistries ?? stringList(file['insecure-registries'], 'insecure-registries', configFile)),
+      ...(input.extraInsecureRegistries ?? []),
+    ],
   };
 }

@@ -11,6 +11,7 @@
  * together), dropped whenever the path they name is replaced.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { InvalidContentError, SyscallError, UnsafeEntryError } from '../errors';
 import * as at from '../sys/fs-at';
 import { entryDepth, splitEntryPath } from './entry-path';
@@ -30,13 +31,7 @@ export interface EntryMetadata {
 
 export type SpecialKind = 'character-device' | 'block-device' | 'fifo';
 
-const ENOENT = 2;
-const EEXIST = 17;
-const ENOTDIR = 20;
-const ELOOP = 40;
-const EXDEV = 18;
-const EPERM = 1;
-const ENOTSUP = 95;
+const { ENOENT, EEXIST, ENOTDIR, ELOOP, EXDEV, EPERM, ENOTSUP } = os.constants.errno;
 
 const DIR_FD_CACHE_SIZE = 64;
 const RESOLVE = at.RESOLVE_BENEATH | at.RESOLVE_NO_SYMLINKS | at.RESOLVE_NO_MAGICLINKS;

@@ -7,6 +7,7 @@
  * Each wrapper throws a SyscallError naming the call and its subject (by
  * default the path in backticks); pass `subject` to name a tar entry instead.
  */
+import * as os from 'node:os';
 import { check, lastErrno, libcFunction } from './libc';
 
 // <fcntl.h>, <linux/openat2.h>, <sys/stat.h> on x86_64 / aarch64.
@@ -151,8 +152,7 @@ export function fsetxattr(fd: number, name: string, value: Uint8Array, flags = 0
   check(fn(fd, name, value, value.length, flags), 'fsetxattr', subject ?? `\`${name}\``);
 }
 
-const ENODATA = 61;
-const ERANGE = 34;
+const { ENODATA, ERANGE } = os.constants.errno;
 
 /** lgetxattr(2): the value of `name` on `path`, or undefined when it has none. */
 export function lgetxattr(path: string, name: string, subject?: string): Buffer | undefined {

@@ -87,8 +87,9 @@ function withSign(x: number, body: (abs: number) => string): string {
 }
 
 /**
- * strconv.FormatFloat(x, 'g', precision, 64); precision -1 means the
- * shortest form, which switches to an exponent at 1e21 as Go's %v does.
+ * strconv.FormatFloat(x, 'g', precision, 64). Precision -1 means the
+ * shortest form, which switches to an exponent from 1e+06 on, as Go's %v
+ * does for a float64 (123456789.0 prints as 1.23456789e+08).
  */
 export function formatGoG(x: number, precision = -1, upper = false): string {
   const s = special(x);
@@ -98,7 +99,7 @@ export function formatGoG(x: number, precision = -1, upper = false): string {
     const shortest = precision < 0;
     const prec = precision === 0 ? 1 : precision;
     const d = shortest ? shortestDecimal(abs) : roundDigits(exactDecimal(abs), prec);
-    let eprec = shortest ? 21 : prec;
+    let eprec = shortest ? 6 : prec;
     if (!shortest && eprec > d.digits.length && d.digits.length >= d.point) eprec = d.digits.length;
     const exp = d.point - 1;
     if (exp < -4 || exp >= eprec) return expForm(d, undefined, upper);
@@ -157,7 +158,10 @@ function formatTime(d: Date): string {
   return `${date} ${clock}${frac ? '.' + frac : ''} +0000 UTC`;
 }
 
-/** A number as Go prints it with %v: integers plainly, others in shortest %g. */
+/**
+ * A number as Go prints it with %v: safe integers as Go ints (the typed
+ * fields Docker prints are int64), anything else as a float64 in shortest %g.
+ */
 export function formatNumber(n: number): string {
   if (Number.isSafeInteger(n)) return String(n);
   return formatGoG(n);

@@ -13,6 +13,8 @@ export interface ExecOptions {
   functions: Record<string, TemplateFunction>;
   /** Table-header mode: every field chain yields its column name instead of data. */
   header?: (names: string[]) => string;
+  /** Go's Option("missingkey=error"), which `docker inspect -f` uses: a missing key is an error. */
+  missingKey?: 'default' | 'error';
 }
 
 /** An execution error that already names its position in the template. */
@@ -32,6 +34,10 @@ interface Variable {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
+}
+
+function hasKey(map: Map<unknown, unknown> | Record<string, unknown>, name: string): boolean {
+  return map instanceof Map ? map.has(name) : Object.prototype.hasOwnProperty.call(map, name);
 }
 
 class Executor {
@@ -241,6 +247,9 @@ class Executor {
     }
     if (Array.isArray(receiver)) throw new ExecError(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
     const plain = isMapLike(receiver);
+    if (plain && this.options.missingKey === 'error' && !hasKey(receiver, name)) {
+      throw new ExecError(`map has no entry for key "${name}"`);
+    }
     const value = receiver instanceof Map ? receiver.get(name) : this.property(receiver as Record<string, unknown>, name, plain);
     if (typeof value === 'function') {
       const values = args.map((a) => this.evalArg(dot, a));

@@ -11,7 +11,7 @@
 import { UsageError } from '../../errors';
 import { tabwrite } from './table';
 import { ExecOptions, TemplateExecError, executeTemplate } from './template-exec';
-import { BASE_FUNCTIONS, HEADER_FUNCTIONS, TemplateFunction, toJson } from './template-functions';
+import { BASE_FUNCTIONS, HEADER_FUNCTIONS, toJson } from './template-functions';
 import { TemplateSyntaxError, parseTemplate } from './template-parse';
 
 const TABLE_KEY = 'table';
@@ -24,18 +24,13 @@ function parseError(err: unknown): never {
   throw err;
 }
 
-function compileWith(
-  source: string,
-  functions: Record<string, TemplateFunction>,
-  header?: ExecOptions['header'],
-): (data: unknown) => string {
+function compileWith(source: string, options: ExecOptions): (data: unknown) => string {
   let nodes;
   try {
-    nodes = parseTemplate(source, new Set(Object.keys(functions)));
+    nodes = parseTemplate(source, new Set(Object.keys(options.functions)));
   } catch (err) {
     parseError(err);
   }
-  const options: ExecOptions = { functions, header };
   return (data) => {
     try {
       return executeTemplate(source, nodes, data, options);
@@ -45,14 +40,22 @@ function compileWith(
   };
 }
 
+export interface CompileOptions {
+  /**
+   * 'error' makes a missing key an error (`map has no entry for key "X"`),
+   * as `docker inspect -f` runs its templates; the default prints `<no value>`.
+   */
+  missingKey?: 'default' | 'error';
+}
+
 /**
  * Compile a Go text/template with Docker's functions. Bad syntax throws a
  * UsageError "template parsing error: template: :LINE: ..." at once; an
  * error while rendering (a field of nil, a bad index) throws one too, as
  * `docker inspect -f` reports it.
  */
-export function compileTemplate(source: string): (data: unknown) => string {
-  return compileWith(source, BASE_FUNCTIONS);
+export function compileTemplate(source: string, options: CompileOptions = {}): (data: unknown) => string {
+  return compileWith(source, { functions: BASE_FUNCTIONS, missingKey: options.missingKey });
 }
 
 export interface RenderFormatOptions {
@@ -84,6 +87,6 @@ export function renderFormat(format: string | undefined, rows: object[], opts: R
     const last = names[names.length - 1] ?? '';
     return opts.headers[names.join('.')] ?? opts.headers[last] ?? last.toUpperCase();
   };
-  const header = compileWith(body, HEADER_FUNCTIONS, headerFor)(opts.headers);
+  const header = compileWith(body, { functions: HEADER_FUNCTIONS, header: headerFor })(opts.headers);
   return tabwrite(`${header}\n${lines}`);
 }

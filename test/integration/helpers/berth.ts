@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export const BERTH_BIN = path.resolve(__dirname, '../../../bin/berth');
 const NO_CONFIG = '/nonexistent/berth-test-config.json';
@@ -58,4 +58,26 @@ function mountsUnder(dir: string): string[] {
     .map((line) => line.split(' ')[4].replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))))
     .filter((mp) => mp === dir || mp.startsWith(dir + '/'));
   return points.sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Like berth(), but does not block the event loop: needed when the test
+ * process itself serves something berth talks to (the token issuer).
+ */
+export function berthAsync(args: string[], opts?: BerthOptions): Promise<BerthResult> {
+  const argv = opts?.root ? ['--root', opts.root, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BERTH_BIN, ...argv], {
+      env: { ...process.env, BERTH_CONFIG: NO_CONFIG, ...opts?.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: opts?.timeoutMs ?? 240_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ status: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout, stderr }));
+    child.stdin.end(opts?.input ?? '');
+  });
 }

@@ -6,7 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestRegistry } from './registry';
 
-export { berth, withTempRoot, BERTH_BIN, type BerthResult, type BerthOptions } from './berth';
+export { berth, berthAsync, withTempRoot, BERTH_BIN, type BerthResult, type BerthOptions } from './berth';
 
 export type FixtureName = 'busybox' | 'debian' | 'webserver' | 'whalesay' | 'multiarch';
 

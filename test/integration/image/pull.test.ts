@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startRegistry, type TestRegistry } from '../helpers/registry';
-import { berth, BERTH_BIN, corruptBlob, pushFixture, withTempRoot } from '../helpers/fixtures';
+import { berth, berthAsync, BERTH_BIN, corruptBlob, pushFixture, withTempRoot } from '../helpers/fixtures';
 import { chainIds } from '../../../src/image/digest';
 
 jest.setTimeout(600_000);
@@ -155,7 +155,7 @@ describe('berth pull from a plain-HTTP registry on loopback', () => {
     expect(korean.stderr).toMatch(/^Error: invalid reference format/);
     const missing = berth(['pull', `${registry.host}/busybox:nope`], { root });
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/manifest for .*busybox:nope not found/);
+    expect(missing.stderr).toMatch(/^Error: manifest for `.*\/busybox:nope` not found: manifest unknown$/m);
     expect(fs.existsSync(path.join(root, 'images')) ? fs.readdirSync(path.join(root, 'images')) : []).toEqual([]);
   });
 
@@ -229,7 +229,7 @@ describe('auth and mirrors', () => {
     const registry = await startRegistry({ auth: 'token', anonymousPull: true });
     try {
       await pushFixture('busybox', registry, 'busybox:latest');
-      const r = berth(['pull', `${registry.host}/busybox`], { root });
+      const r = await berthAsync(['pull', `${registry.host}/busybox`], { root });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(registry.tokenRequests?.some((t) => t.scopes.includes('repository:busybox:pull'))).toBe(true);

@@ -124,6 +124,7 @@ describe('unpackLayer: entry types and metadata', () => {
     // vfs_cap_data revision 2, effective, permitted = CAP_NET_RAW (bit 13).
     const capability = Buffer.from([0x01, 0, 0, 0x02, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const data = await tarOf([
+      { name: './', type: 'directory', mode: 0o711, mtime: new Date(1_400_000_000_000) },
       { name: 'etc/', type: 'directory', mode: 0o750, uid: 0, gid: 4, mtime: new Date(1_500_000_000_000) },
       {
         name: 'etc/conf',
@@ -200,6 +201,8 @@ describe('unpackLayer: entry types and metadata', () => {
     expect(loop.rdev).toBe(7 * 256 + 9);
 
     expect(fs.readFileSync(path.join(layer, 'abs/file'), 'utf8')).toBe('rooted');
+    const root = fs.statSync(layer);
+    expect([root.mode & 0o7777, root.mtimeMs]).toEqual([0o711, 1_400_000_000_000]);
     // Parents the tar never listed are created 0755.
     expect(fs.statSync(path.join(layer, 'usr/bin')).mode & 0o7777).toBe(0o755);
   });

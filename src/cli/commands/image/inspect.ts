@@ -30,7 +30,7 @@ export const inspect: Verb<InspectArgs> = {
       }
     }
     if (argv.format && argv.format !== 'json') {
-      const render = compileTemplate(argv.format);
+      const render = compileTemplate(argv.format, { missingKey: 'error' });
       for (const item of found) out(render(item));
     } else {
       out(JSON.stringify(found, null, 4));

@@ -29,10 +29,9 @@ describe('compileTemplate: fields and printing (Go %v)', () => {
     expect(render(source, data)).toBe(expected);
   });
 
-  it('prints numbers as Go prints float64 and int', () => {
-    expect(render('{{.A}} {{.B}} {{.C}} {{.D}} {{.E}}', { A: 1.5, B: 1e21, C: 0.00001, D: -0.5, E: 100 })).toBe(
-      '1.5 1e+21 1e-05 -0.5 100',
-    );
+  it('prints integers as Go ints and other numbers as Go float64s', () => {
+    expect(render('{{.A}} {{.B}} {{.C}} {{.D}} {{.E}} {{.F}}', { A: 1.5, B: 1e21, C: 0.00001, D: -0.5, E: 123456789, F: 2500000.5 }))
+      .toBe('1.5 1e+21 1e-05 -0.5 123456789 2.5000005e+06');
   });
 
   it('prints nested slices and maps', () => {
@@ -215,6 +214,20 @@ describe('compileTemplate: execution errors', () => {
     const run = compileTemplate(source);
     expect(() => run(data)).toThrow(UsageError);
     expect(() => run(data)).toThrow(message);
+  });
+});
+
+describe('compileTemplate with missingKey: error (docker inspect -f)', () => {
+  const strict = (source: string, data: unknown): string => compileTemplate(source, { missingKey: 'error' })(data);
+  it('reports a missing key as Go does', () => {
+    expect(() => strict('{{.Foo}}', { Bar: 1 })).toThrow(
+      'template parsing error: template: :1:2: executing "" at <.Foo>: map has no entry for key "Foo"',
+    );
+    expect(() => strict('{{.State.Nope}}', image)).toThrow('map has no entry for key "Nope"');
+  });
+  it('still renders present keys, null values and index lookups', () => {
+    expect(strict('{{.State.Status}} {{.Config.Entrypoint}}', image)).toBe('running <nil>');
+    expect(strict('{{index .Config.Labels "none"}}', image)).toBe('<no value>');
   });
 });
 
