@@ -8,7 +8,6 @@
  *                     entry path cleaned (entry-path.ts), whiteouts mapped
  *                     (whiteout.ts), written fd-relative (layer-writer.ts)
  */
-import { createHash } from 'node:crypto';
 import { Transform, TransformCallback, pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -19,6 +18,7 @@ import { cleanEntryPath } from './entry-path';
 import { EntryMetadata, LayerWriter } from './layer-writer';
 import { keepBinaryPaxXattrs, paxId, paxTime, paxXattrs } from './tar-pax';
 import { isOverlayXattr, whiteoutFromTarPath } from './whiteout';
+import { StreamHash } from '../image/stream-hash';
 
 export interface UnpackOptions {
   /** Lower layer directories already unpacked, top-most first: used only to copy up a hardlink target that exists only in a lower layer. */
@@ -43,8 +43,8 @@ export async function unpackLayer(
   options: UnpackOptions,
 ): Promise<UnpackResult> {
   const writer = new LayerWriter(targetDir, options.lowerDirs);
+  const hash = new StreamHash();
   try {
-    const hash = createHash('sha256');
     let size = 0;
     const extract = tar.extract();
     keepBinaryPaxXattrs(extract);
@@ -63,8 +63,9 @@ export async function unpackLayer(
     });
     await pipeline(decompressStream(counted), hashBytes(hash), extract);
     writer.finish();
-    return { diffId: `sha256:${hash.digest('hex')}`, size };
+    return { diffId: await hash.digest(), size };
   } finally {
+    hash.dispose();
     writer.close();
   }
 }
@@ -156,7 +157,7 @@ function countBytes(onProgress: ((compressedBytes: number) => void) | undefined)
   });
 }
 
-function hashBytes(hash: ReturnType<typeof createHash>): Transform {
+function hashBytes(hash: StreamHash): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       hash.update(chunk);

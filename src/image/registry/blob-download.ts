@@ -9,7 +9,8 @@
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DigestMismatchError, NotFoundError, RegistryError, isBerthError } from '../../errors';
-import { DigestHasher, parseDigest } from './digest';
+import { parseDigest, ParsedDigest } from './digest';
+import { StreamHash } from '../stream-hash';
 import { networkError } from './errors';
 import { isRetryable, RegistryRequest, responseFailure, SendRegistryRequest } from './request';
 import { discard, headerValue, HttpResponse } from './transport';
@@ -36,7 +37,7 @@ export async function downloadBlob(send: SendRegistryRequest, job: BlobDownload)
   const { algorithm } = parseDigest(job.desc.digest);
   const action = `fetch blob \`${job.desc.digest}\` from \`${job.name}\``;
   const file = await fs.promises.open(job.destFile, 'w');
-  const state = { written: 0, hasher: new DigestHasher(algorithm) };
+  const state: DownloadState = { written: 0, hasher: new StreamHash(algorithm) };
   let done = false;
   try {
     for (let attempt = 1; ; attempt++) {
@@ -50,18 +51,19 @@ export async function downloadBlob(send: SendRegistryRequest, job: BlobDownload)
         await sleep(job.retryDelayMs * 2 ** (attempt - 1));
       }
     }
-    const actual = state.hasher.digest();
+    const actual = await state.hasher.digest();
     if (actual !== job.desc.digest) {
       throw new DigestMismatchError(`${action}: digest mismatch: content hashes to \`${actual}\``);
     }
     done = true;
   } finally {
+    state.hasher.dispose();
     await file.close();
     if (!done) await fs.promises.rm(job.destFile, { force: true });
   }
 }
 
-type DownloadState = { written: number; hasher: DigestHasher };
+type DownloadState = { written: number; hasher: StreamHash };
 
 async function fetchOnce(
   send: SendRegistryRequest,
@@ -69,7 +71,7 @@ async function fetchOnce(
   action: string,
   file: fs.promises.FileHandle,
   state: DownloadState,
-  algorithm: DigestHasher['algorithm'],
+  algorithm: ParsedDigest['algorithm'],
 ): Promise<void> {
   const size = job.desc.size;
   const req: RegistryRequest = {
@@ -96,7 +98,8 @@ async function fetchOnce(
     // The whole blob again: start the file and the hash over.
     await file.truncate(0);
     state.written = 0;
-    state.hasher = new DigestHasher(algorithm);
+    state.hasher.dispose();
+    state.hasher = new StreamHash(algorithm);
   }
   const announced = headerValue(res, 'content-length');
   if (announced !== undefined && Number(announced) !== size - state.written) {
