@@ -7,6 +7,8 @@ export class DataRoot {
   get blobs(): string { return path.join(this.root, 'blobs'); }
   get images(): string { return path.join(this.root, 'images'); }
   get layers(): string { return path.join(this.root, 'layers'); }
+  get containers(): string { return path.join(this.root, 'containers'); }
+  get volumes(): string { return path.join(this.root, 'volumes'); }
   get tmp(): string { return path.join(this.root, 'tmp'); }
   get locks(): string { return path.join(this.root, 'locks'); }
   get authFile(): string { return path.join(this.root, 'auth.json'); }

@@ -1,0 +1,146 @@
+/**
+ * Containers on disk: containers/<id>/ is the OCI bundle (config.json) and
+ * the state (state.json), plus the container's writable layer. A container
+ * is found by full ID, by name, or by a unique ID prefix, as Docker does.
+ * Status is refreshed from the kernel on every read: a state that says
+ * running while its process is gone is corrected to stopped and saved.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DataRoot } from '../config/layout';
+import { readJsonIfExists, writeJsonAtomic } from '../sys/atomic-file';
+import { withLock } from '../sys/lock';
+import { ConflictError, NotFoundError } from '../errors/kinds';
+import { ContainerState, processIsContainer } from './state';
+import { randomName, validateName } from './names';
+
+const ID = /^[a-f0-9]{64}$/;
+
+/** Exit code Docker reports when the runtime lost track of a container's process. */
+export const LOST_EXIT_CODE = 255;
+
+export class ContainerStore {
+  constructor(private readonly layout: DataRoot) {}
+
+  dir(id: string): string {
+    return path.join(this.layout.containers, id);
+  }
+
+  private statePath(id: string): string {
+    return path.join(this.dir(id), 'state.json');
+  }
+
+  lockFile(id: string): string {
+    return this.layout.lock(`container-${id}`);
+  }
+
+  /** Runs fn holding the lock of one container. */
+  withContainerLock<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
+    return withLock(this.lockFile(id), fn);
+  }
+
+  save(state: ContainerState): void {
+    writeJsonAtomic(this.statePath(state.id), state);
+  }
+
+  /** Reads a state and corrects a running status whose process is gone. */
+  load(id: string): ContainerState | undefined {
+    const state = readJsonIfExists<ContainerState>(this.statePath(id));
+    if (!state) return undefined;
+    if ((state.status === 'running' || state.status === 'paused') && !processIsContainer(state)) {
+      // The supervisor died before recording the exit: re-read once, then correct.
+      const again = readJsonIfExists<ContainerState>(this.statePath(id)) ?? state;
+      if (again.status === 'running' || again.status === 'paused') {
+        again.status = 'stopped';
+        again.exitCode ??= LOST_EXIT_CODE;
+        again.finishedAt ??= new Date().toISOString();
+        again.pid = undefined;
+        this.save(again);
+      }
+      return again;
+    }
+    return state;
+  }
+
+  ids(): string[] {
+    if (!fs.existsSync(this.layout.containers)) return [];
+    return fs.readdirSync(this.layout.containers).filter((n) => ID.test(n) && fs.existsSync(this.statePath(n)));
+  }
+
+  list(): ContainerState[] {
+    return this.ids()
+      .map((id) => this.load(id))
+      .filter((s): s is ContainerState => s !== undefined)
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /** By full ID, exact name, or unique ID prefix; undefined when none matches. */
+  find(ref: string): ContainerState | undefined {
+    const wanted = ref.replace(/^\//, '');
+    if (ID.test(wanted)) {
+      const state = this.load(wanted);
+      if (state) return state;
+    }
+    const all = this.list();
+    const byName = all.find((s) => s.name === wanted);
+    if (byName) return byName;
+    if (!/^[a-f0-9]+$/.test(wanted)) return undefined;
+    const matches = all.filter((s) => s.id.startsWith(wanted));
+    if (matches.length > 1) throw new ConflictError(`multiple IDs found with provided prefix: ${wanted}`);
+    return matches[0];
+  }
+
+  get(ref: string): ContainerState {
+    const state = this.find(ref);
+    if (!state) throw new NotFoundError(`No such container: ${ref}`);
+    return state;
+  }
+
+  /**
+   * Allocates an ID and a unique name (validated, or random) and writes the
+   * first state, in status `creating`, under the store-wide lock.
+   */
+  async reserve(name: string | undefined, build: (id: string, name: string) => ContainerState): Promise<ContainerState> {
+    const chosen = name === undefined ? undefined : validateName(name);
+    return withLock(this.layout.lock('containers'), () => {
+      const taken = new Map(this.list().map((s) => [s.name, s.id]));
+      if (chosen !== undefined && taken.has(chosen)) {
+        const owner = taken.get(chosen)!;
+        throw new ConflictError(
+          `Conflict. The container name "/${chosen}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`,
+          { exitCode: 125 },
+        );
+      }
+      const id = randomBytes(32).toString('hex');
+      const state = build(id, chosen ?? randomName((n) => taken.has(n)));
+      fs.mkdirSync(this.dir(id), { recursive: true, mode: 0o711 });
+      this.save(state);
+      return state;
+    });
+  }
+
+  /** Renames under the store-wide lock (Docker's `rename`). */
+  async rename(id: string, newName: string): Promise<void> {
+    const name = validateName(newName);
+    await withLock(this.layout.lock('containers'), () => {
+      const clash = this.list().find((s) => s.name === name);
+      if (clash && clash.id !== id) {
+        throw new ConflictError(`Error when allocating new name: Conflict. The container name "/${name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      const state = this.load(id);
+      if (!state) throw new NotFoundError(`No such container: ${id}`);
+      state.name = name;
+      this.save(state);
+    });
+  }
+
+  /** Deletes the container's directory (state last, so a half-removed container is still listed). */
+  remove(id: string): void {
+    const dir = this.dir(id);
+    if (!fs.existsSync(dir)) return;
+    const doomed = path.join(this.layout.containers, `.removing-${id}-${randomBytes(4).toString('hex')}`);
+    fs.renameSync(dir, doomed);
+    fs.rmSync(doomed, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The state of one container, written atomically to
+ * containers/<id>/state.json: the OCI runtime state (id, status, pid,
+ * bundle) plus what Docker shows (name, image, times, exit code). The pid
+ * is stored with its start time (field 22 of /proc/<pid>/stat), so a pid
+ * reused by another process is never taken for the container.
+ */
+import * as fs from 'node:fs';
+import { OciStatus } from './status';
+
+export interface ContainerState {
+  ociVersion: string;
+  id: string;
+  status: OciStatus;
+  pid?: number;
+  pidStartTime?: string;
+  bundle: string;
+  annotations?: Record<string, string>;
+
+  name: string;
+  /** What the user typed (`busybox`), and the image ID it resolved to. */
+  image: string;
+  imageId: string;
+  /** Top layer of the image: the container's rootfs stacks on it. */
+  topLayer?: string;
+  command: string[];
+  created: string;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  oomKilled?: boolean;
+  /** Set when the exit was not seen by berth (the supervisor died): Docker shows such containers as exited (255)... */
+  error?: string;
+  labels: Record<string, string>;
+  autoRemove: boolean;
+  restartCount: number;
+  /** The run options that created the container, for inspect and restart. */
+  hostConfig: HostConfigSummary;
+}
+
+export interface HostConfigSummary {
+  networkMode: string;
+  privileged: boolean;
+  readonlyRootfs: boolean;
+  tty: boolean;
+  interactive: boolean;
+  init: boolean;
+  restartPolicy: { name: string; maximumRetryCount: number };
+  portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+  binds: string[];
+  /** Anonymous volumes created for this container (removed by rm -v). */
+  anonymousVolumes: string[];
+  stopSignal?: string;
+  stopTimeout?: number;
+}
+
+/** Start time of a process in clock ticks since boot, or undefined when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // comm (field 2) may hold spaces and parentheses: split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
+
+/** True when the state's pid still names the container's process (same start time), and it is not a zombie. */
+export function processIsContainer(state: Pick<ContainerState, 'pid' | 'pidStartTime'>): boolean {
+  if (!state.pid || !state.pidStartTime) return false;
+  if (processStartTime(state.pid) !== state.pidStartTime) return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${state.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
