@@ -45,7 +45,8 @@ function buildParser(argv: string[]): Argv {
     })
     .strictCommands()
     .strictOptions()
-    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    // Docker's flags are named --no-trunc, --no-prune, ...: never read them as negations.
+    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
     .help('help')
     .alias('help', 'h')
     .version(false)

@@ -70,7 +70,7 @@ export class ExtractedArchive {
       case 'contiguous-file': {
         const file = path.join(this.dir, name);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        await pipeline(stream, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+        await pipeline(stream, fs.createWriteStream(file, { flags: 'wx', mode: 0o644 }));
         return;
       }
       case 'directory':

@@ -12,6 +12,12 @@ import { inspect } from './image/inspect';
 import { history } from './image/history';
 import { prune } from './image/prune';
 import { check } from './system/check';
+import { importVerb } from './image/import';
+import { save } from './image/save';
+import { load } from './image/load';
+import { push } from './image/push';
+import { login } from './image/login';
+import { logout } from './image/logout';
 
 const imageVerbs: CommandModule[] = [
   mount(['ls', 'list'], ls),
@@ -21,6 +27,10 @@ const imageVerbs: CommandModule[] = [
   mount('inspect', inspect),
   mount('history', history),
   mount('prune', prune),
+  mount('import', importVerb),
+  mount('save', save),
+  mount('load', load),
+  mount('push', push),
 ];
 
 export const commands: CommandModule[] = [
@@ -32,4 +42,10 @@ export const commands: CommandModule[] = [
   mount('tag', tag),
   mount('history', history),
   mount('inspect', inspect),
+  mount('import', importVerb),
+  mount('save', save),
+  mount('load', load),
+  mount('push', push),
+  mount('login', login),
+  mount('logout', logout),
 ];

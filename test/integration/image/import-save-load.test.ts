@@ -139,7 +139,7 @@ describe('berth import, save and load', () => {
     expect(fs.statSync(path.join(diff, 'bin', 'tool')).mode & 0o777).toBe(0o755);
     expect(fs.statSync(path.join(diff, 'var', 'empty')).isDirectory()).toBe(true);
 
-    const history = ok(['history', '--no-trunc', 'test/imported:v1'], first.root);
+    const history = ok(['history', 'test/imported:v1'], first.root);
     expect(history).toContain('built by the test');
   });
 

@@ -6,7 +6,8 @@ import { UsageError } from '../../../errors/kinds';
 interface ImportArgs {
   file: string;
   reference?: string;
-  change?: string[];
+  /** One string, or several when the flag repeats. */
+  change?: string | string[];
   message?: string;
   platform?: string;
 }
@@ -18,7 +19,8 @@ export const importVerb: Verb<ImportArgs> = {
     y
       .positional('file', { type: 'string', describe: 'FILE or - (stdin); URLs are not supported' })
       .positional('reference', { type: 'string', describe: 'REPOSITORY[:TAG]' })
-      .option('change', { alias: 'c', type: 'string', array: true, describe: 'Apply Dockerfile instruction to the created image' })
+      // Not `array: true`: that would swallow the FILE argument after `-c X`; repeats still collect.
+      .option('change', { alias: 'c', type: 'string', describe: 'Apply Dockerfile instruction to the created image' })
       .option('message', { alias: 'm', type: 'string', describe: 'Set commit message for imported image' })
       .option('platform', { type: 'string', describe: 'Set platform if server is multi-platform capable (os/arch[/variant])' }),
   async run(argv) {
@@ -30,7 +32,7 @@ export const importVerb: Verb<ImportArgs> = {
     const source = file === '-' ? { stream: process.stdin, name: '-' } : file;
     const result = await engineFor(argv).images.import(source, {
       reference: argv.reference,
-      changes: argv.change,
+      changes: argv.change === undefined ? [] : ([] as string[]).concat(argv.change),
       message: argv.message,
       platform: argv.platform,
     });
