@@ -1,0 +1,50 @@
+/**
+ * Running code inside a container's new namespaces from Node's main thread.
+ *
+ * Why here and not in a helper process: unshare/setns move only the calling
+ * thread, and a Node process cannot fork safely, so the CLI's main thread
+ * itself steps into fresh mount/UTS/IPC/net namespaces (and makes the next
+ * child PID 1 of a fresh PID namespace), builds the container's filesystem
+ * there with plain syscalls, spawns berth-init (which inherits all of it),
+ * and steps back with setns before returning. While it is inside, the
+ * process must not start a thread: after unshare(CLONE_NEWPID) the kernel
+ * refuses new threads (so no fs.promises, no Worker, no dns) — `fn` must be
+ * synchronous. Back in its own PID namespace, threads and spawns work again
+ * (measured; a process left in the new PID namespace could not spawn once
+ * the container's PID 1 exits). Threads that already existed (libuv's pool,
+ * V8's helpers) never left the host namespaces; unshare(CLONE_FS) gives the
+ * main thread its own root and cwd so that setns into a mount namespace is
+ * allowed for a multithreaded process.
+ */
+import * as fs from 'node:fs';
+import { CLONE_FS, NAMESPACE_FLAGS, NamespaceKind, setns, unshare } from '../sys/namespaces';
+
+/** The order to step back: the mount namespace last, once the others are restored. */
+const RESTORE_ORDER: NamespaceKind[] = ['pid', 'net', 'ipc', 'uts', 'cgroup', 'mnt'];
+
+export function withNewNamespaces<T>(kinds: readonly NamespaceKind[], fn: () => T): T {
+  const saved = new Map<NamespaceKind, number>();
+  for (const kind of RESTORE_ORDER) {
+    if (kinds.includes(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
+  }
+  try {
+    unshare(CLONE_FS);
+    unshare(kinds.reduce((flags, kind) => flags | NAMESPACE_FLAGS[kind], 0));
+    try {
+      return fn();
+    } finally {
+      for (const [kind, fd] of saved) {
+        try {
+          setns(fd, NAMESPACE_FLAGS[kind], `back into the host's ${kind} namespace`);
+        } catch (err) {
+          // The process is now half inside a container: nothing it does next can be trusted.
+          process.stderr.write(`Error: ${(err as Error).message}: berth cannot continue\n`);
+          process.exit(125);
+        }
+      }
+    }
+  } finally {
+    for (const fd of saved.values()) fs.closeSync(fd);
+  }
+}
+

@@ -1,0 +1,172 @@
+/**
+ * The init plan: what the CLI tells native/berth-init on its fd 3 (runtime-design.md, "Plan format").
+ *
+ *   plan    = record* "end=1" NUL          then one more byte, GO_BYTE, written after the cgroup join
+ *   record  = key "=" value NUL            value: any bytes but NUL (UTF-8 here)
+ *   order   = rootfs cwd arg* env* uid gid group* nonewprivs? cap.bounding cap.effective cap.permitted
+ *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? pdeathsig? rootfs.readonly?
+ *             trace?
+ *   cap.*   = lower-case hex bitmask (bit n = capability n)      rlimit = NAME ":" soft ":" hard
+ *   soft, hard = decimal | "unlimited"                           flags are written only when set, as "=1"
+ *
+ * berth-init answers failures on fd 4 with one line `errno TAB step TAB detail`.
+ */
+import { ExitCode } from '../errors/exit-codes';
+import { UsageError } from '../errors/kinds';
+
+export interface InitPlan {
+  rootfs: string;
+  cwd: string;
+  args: string[];
+  env: string[];
+  uid: number;
+  gid: number;
+  groups: number[];
+  noNewPrivileges: boolean;
+  capabilities: { bounding: bigint; effective: bigint; permitted: bigint; inheritable: bigint; ambient: bigint };
+  /** `type` as OCI spells it ('RLIMIT_NOFILE'); Infinity means unlimited. */
+  rlimits: Array<{ type: string; soft: number; hard: number }>;
+  maskedPaths: string[];
+  readonlyPaths: string[];
+  mountProc: boolean;
+  cgroupNamespace: boolean;
+  parentDeathSignal?: number;
+  readonlyRootfs: boolean;
+  /** berth-init prints each step to stderr before doing it (tests). */
+  trace?: boolean;
+}
+
+export interface InitError {
+  errno: number;
+  step: string;
+  detail: string;
+}
+
+/** The byte that lets berth-init go on once the CLI has put it in its cgroup. */
+export const GO_BYTE: Buffer = Buffer.from('g');
+
+/** Capability names by number, as in linux/capability.h (CAP_LAST_CAP = 40). */
+export const CAPABILITIES: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
+  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+/** Resource names berth-init knows, without the RLIMIT_ prefix. */
+const RLIMITS = new Set([
+  'CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS', 'LOCKS', 'SIGPENDING',
+  'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME',
+]);
+
+const U64_LIMIT = 1n << 64n;
+
+function invalid(message: string): UsageError {
+  return new UsageError(message, { exitCode: ExitCode.RuntimeFailure });
+}
+
+/**
+ * ['CAP_CHOWN', 'net_raw', 'ALL'] -> bitmask. Like Docker, the prefix and case are optional and
+ * `ALL` means every capability.
+ */
+export function capabilityMask(names: string[]): bigint {
+  let mask = 0n;
+  for (const name of names) {
+    const upper = name.toUpperCase();
+    if (upper === 'ALL') {
+      mask |= (1n << BigInt(CAPABILITIES.length)) - 1n;
+      continue;
+    }
+    const bit = CAPABILITIES.indexOf(upper.startsWith('CAP_') ? upper : `CAP_${upper}`);
+    if (bit < 0) throw invalid(`unknown capability: "${name}"`);
+    mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+/** Bitmask -> names in capability-number order; bits beyond CAP_LAST_CAP have no name and are left out. */
+export function capabilityNames(mask: bigint): string[] {
+  return CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
+function record(key: string, value: string | number): string {
+  const text = String(value);
+  if (text.includes('\0')) throw invalid(`encode init plan: \`${key}\` holds a NUL byte`);
+  return `${key}=${text}\0`;
+}
+
+function absolute(key: string, path: string): string {
+  if (!path.startsWith('/')) throw invalid(`encode init plan: \`${key}\` must be an absolute path, got \`${path}\``);
+  return record(key, path);
+}
+
+function id(key: string, value: number): string {
+  if (!Number.isInteger(value) || value < 0 || value >= 0xffffffff) {
+    throw invalid(`encode init plan: \`${key}\` must be an id in 0..4294967294, got \`${value}\``);
+  }
+  return record(key, value);
+}
+
+function capabilities(key: string, mask: bigint): string {
+  if (mask < 0n || mask >= U64_LIMIT) throw invalid(`encode init plan: \`${key}\` is not a 64-bit mask`);
+  return record(key, mask.toString(16));
+}
+
+function limit(type: string, value: number): string {
+  if (value === Infinity) return 'unlimited';
+  if (!Number.isSafeInteger(value) || value < 0) throw invalid(`encode init plan: rlimit \`${type}\` has bad value \`${value}\``);
+  return String(value);
+}
+
+function rlimit(entry: { type: string; soft: number; hard: number }): string {
+  const name = entry.type.toUpperCase().replace(/^RLIMIT_/, '');
+  if (!RLIMITS.has(name)) throw invalid(`encode init plan: unknown rlimit \`${entry.type}\``);
+  return record('rlimit', `${name}:${limit(entry.type, entry.soft)}:${limit(entry.type, entry.hard)}`);
+}
+
+/** The plan's records, ending with `end=1\0`; the caller writes GO_BYTE later. */
+export function encodeInitPlan(plan: InitPlan): Buffer {
+  if (plan.args.length === 0) throw invalid('encode init plan: no command given');
+  const caps = plan.capabilities;
+  const records: string[] = [
+    absolute('rootfs', plan.rootfs),
+    absolute('cwd', plan.cwd),
+    ...plan.args.map((arg) => record('arg', arg)),
+    ...plan.env.map((entry) => record('env', entry)),
+    id('uid', plan.uid),
+    id('gid', plan.gid),
+    ...plan.groups.map((group) => id('group', group)),
+  ];
+  if (plan.noNewPrivileges) records.push(record('nonewprivs', 1));
+  records.push(
+    capabilities('cap.bounding', caps.bounding),
+    capabilities('cap.effective', caps.effective),
+    capabilities('cap.permitted', caps.permitted),
+    capabilities('cap.inheritable', caps.inheritable),
+    capabilities('cap.ambient', caps.ambient),
+    ...plan.rlimits.map(rlimit),
+    ...plan.maskedPaths.map((path) => absolute('mask', path)),
+    ...plan.readonlyPaths.map((path) => absolute('readonly', path)),
+  );
+  if (plan.mountProc) records.push(record('proc', 1));
+  if (plan.cgroupNamespace) records.push(record('cgroupns', 1));
+  if (plan.parentDeathSignal !== undefined) {
+    const signal = plan.parentDeathSignal;
+    if (!Number.isInteger(signal) || signal < 1 || signal > 64) throw invalid(`encode init plan: bad parent death signal \`${signal}\``);
+    records.push(record('pdeathsig', signal));
+  }
+  if (plan.readonlyRootfs) records.push(record('rootfs.readonly', 1));
+  if (plan.trace) records.push(record('trace', 1));
+  records.push(record('end', 1));
+  return Buffer.from(records.join(''), 'utf8');
+}
+
+/** One line from fd 4 (`errno TAB step TAB detail`, newline optional), or undefined if it is not one. */
+export function parseInitError(line: string): InitError | undefined {
+  const match = /^(\d+)\t([^\t\n]+)\t([^\n]*)\n?$/.exec(line);
+  if (!match) return undefined;
+  return { errno: Number(match[1]), step: match[2], detail: match[3] };
+}

@@ -1,0 +1,142 @@
+/**
+ * The container's filesystem, built by the CLI on its main thread after it
+ * unshared a new mount namespace (see enter-namespaces.ts): the overlay
+ * rootfs, the spec's mounts (all but /proc, which only a process inside
+ * the new PID namespace can mount: berth-init does it), device nodes,
+ * /dev links, the per-container /etc files, the hostname, and loopback.
+ *
+ * Every target inside the rootfs is resolved by the kernel with
+ * RESOLVE_IN_ROOT and mounted through its fd, so a symlink in the image
+ * cannot send a mount to a host path. /dev, /proc and /sys are replaced
+ * when the image ships them as symlinks.
+ */
+import * as fs from 'node:fs';
+import { Mount, Device } from './spec/types';
+import { parseMountOptions } from './mount-options';
+import { mount, MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
+import { ensureInRoot, fdPath, EntryKind } from '../sys/in-root';
+import { close, fchownat, makedev, mknodat, openat2, symlinkat, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
+import { sethostname } from '../sys/process';
+import { interfaceUp } from '../sys/net';
+import { SyscallError } from '../errors/syscall-error';
+
+export interface RootfsSetup {
+  rootfs: string;
+  lowerDirs: string[];
+  upperDir: string;
+  workDir: string;
+  mounts: Mount[];
+  devices: Device[];
+  hostname: string;
+  /** Host files bind-mounted over /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+  etcFiles: Array<{ source: string; destination: string }>;
+  /** Bring `lo` up (a fresh network namespace has it down). */
+  loopback: boolean;
+  /** Set the hostname (only with a private UTS namespace). */
+  setHostname: boolean;
+}
+
+/** Directories the runtime owns: a symlink shipped in their place is replaced. */
+const RUNTIME_DIRS = new Set(['/dev', '/proc', '/sys']);
+
+const DEV_LINKS: Array<[string, string]> = [
+  ['/proc/self/fd', 'fd'],
+  ['/proc/self/fd/0', 'stdin'],
+  ['/proc/self/fd/1', 'stdout'],
+  ['/proc/self/fd/2', 'stderr'],
+  ['pts/ptmx', 'ptmx'],
+];
+
+export function overlayData(setup: Pick<RootfsSetup, 'lowerDirs' | 'upperDir' | 'workDir'>): string {
+  return `lowerdir=${setup.lowerDirs.join(':')},upperdir=${setup.upperDir},workdir=${setup.workDir}`;
+}
+
+function withFd<T>(fd: number, fn: (fd: number) => T): T {
+  try {
+    return fn(fd);
+  } finally {
+    close(fd);
+  }
+}
+
+function mountKind(m: Mount): EntryKind {
+  if (m.type !== 'bind' && !m.options.includes('bind') && !m.options.includes('rbind')) return 'dir';
+  try {
+    return fs.statSync(m.source).isDirectory() ? 'dir' : 'file';
+  } catch {
+    throw new SyscallError('stat', 2, `bind source \`${m.source}\``);
+  }
+}
+
+function applyMount(rootFd: number, m: Mount): void {
+  const opts = parseMountOptions(m.options);
+  const kind = mountKind(m);
+  const replaceSymlink = RUNTIME_DIRS.has(m.destination);
+  withFd(ensureInRoot(rootFd, m.destination, kind, { replaceSymlink }), (target) => {
+    const where = `\`${m.destination}\` in the container`;
+    if (opts.isBind) {
+      mount(m.source, fdPath(target), null, opts.flags & (MS_BIND | MS_REC), null, `bind \`${m.source}\` on ${where}`);
+    } else {
+      mount(m.source || m.type, fdPath(target), m.type, opts.flags, opts.data || null, `\`${m.type}\` on ${where}`);
+    }
+  });
+  // A bind ignores every flag but MS_REC: apply ro/nosuid/... by remounting the new mount.
+  const extra = opts.flags & ~(MS_BIND | MS_REC);
+  if (opts.isBind && extra !== 0) {
+    withFd(ensureInRoot(rootFd, m.destination, kind), (mounted) =>
+      mount(null, fdPath(mounted), null, MS_BIND | MS_REMOUNT | extra, null, `remount \`${m.destination}\``),
+    );
+  }
+  if (opts.propagation !== 0) {
+    withFd(ensureInRoot(rootFd, m.destination, kind), (mounted) => mount(null, fdPath(mounted), null, opts.propagation, null));
+  }
+}
+
+function createDevice(rootFd: number, device: Device): void {
+  const slash = device.path.lastIndexOf('/');
+  const dir = device.path.slice(0, slash) || '/';
+  const name = device.path.slice(slash + 1);
+  const type = device.type === 'b' ? S_IFBLK : device.type === 'p' ? S_IFIFO : S_IFCHR;
+  withFd(ensureInRoot(rootFd, dir, 'dir'), (dirPathFd) => {
+    // mknodat needs a real directory fd, not O_PATH.
+    withFd(openat2(dirPathFd, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dirFd) => {
+      mknodat(dirFd, name, type | ((device.fileMode ?? 0o666) & 0o7777), makedev(device.major, device.minor), `\`${device.path}\``);
+      fchownat(dirFd, name, device.uid ?? 0, device.gid ?? 0, 0x100, `\`${device.path}\``);
+    });
+  });
+}
+
+export function setupRootfs(setup: RootfsSetup): void {
+  // Nothing mounted from here on may propagate back to the host.
+  mount(null, '/', null, MS_REC | MS_PRIVATE, null, 'make `/` private');
+  mount('overlay', setup.rootfs, 'overlay', 0, overlayData(setup), `overlay on \`${setup.rootfs}\``);
+  const rootFd = openat2(-100, setup.rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
+  try {
+    // /proc must exist for berth-init, as a directory.
+    close(ensureInRoot(rootFd, '/proc', 'dir', { replaceSymlink: true }));
+    for (const m of setup.mounts) {
+      if (m.destination === '/proc' || m.type === 'cgroup') continue;
+      applyMount(rootFd, m);
+    }
+    for (const device of setup.devices) createDevice(rootFd, device);
+    withFd(ensureInRoot(rootFd, '/dev', 'dir'), (devPath) =>
+      withFd(openat2(devPath, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dev) => {
+        for (const [target, name] of DEV_LINKS) {
+          try {
+            symlinkat(target, dev, name);
+          } catch (err) {
+            if (!(err instanceof SyscallError && err.errno === 17)) throw err;
+          }
+        }
+      }),
+    );
+    for (const file of setup.etcFiles) {
+      applyMount(rootFd, { destination: file.destination, type: 'bind', source: file.source, options: ['rbind', 'rprivate'] });
+    }
+  } finally {
+    close(rootFd);
+  }
+  if (setup.setHostname) sethostname(setup.hostname);
+  if (setup.loopback) interfaceUp('lo');
+}
+
