@@ -96,3 +96,19 @@ export function fdPath(fd: number): string {
   return `/proc/self/fd/${fd}`;
 }
 
+
+/** Contents of a regular file inside the root, or undefined when it does not exist. */
+export function readFileInRoot(rootFd: number, containerPath: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openat2(rootFd, components(containerPath).join('/'), { flags: O_CLOEXEC | O_NOFOLLOW, resolve: IN_ROOT });
+  } catch (err) {
+    if (err instanceof SyscallError && (err.errno === ENOENT || err.errno === 40 /* ELOOP */)) return undefined;
+    throw err;
+  }
+  try {
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    close(fd);
+  }
+}

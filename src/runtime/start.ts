@@ -1,0 +1,147 @@
+/**
+ * start: refresh status, check the container may start, build its
+ * filesystem inside fresh namespaces, spawn berth-init there, put it in
+ * its cgroup, let it exec the user's command, save `running`. The
+ * returned `exited` promise records the exit (code, time, OOM) and tears
+ * the cgroup down.
+ */
+import * as fs from 'node:fs';
+import { ContainerStore } from './container-store';
+import { ContainerState, processStartTime } from './state';
+import { assertCan } from './status';
+import { Spec } from './spec/types';
+import { bundlePaths, initPlanOf, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
+import { setupRootfs } from './rootfs-setup';
+import { withNewNamespaces } from './enter-namespaces';
+import { spawnInit, describeInitError, StdioSlot, InitProcess } from './init-process';
+import { resolveUser, applyUser } from './spec/user';
+import { resourcesOf } from './resources';
+import { CgroupManager } from '../cgroups/manager';
+import { LayerStore } from '../storage/layer-store';
+import { close, openat2, O_CLOEXEC, O_DIRECTORY, O_PATH } from '../sys/fs-at';
+import { ensureInRoot, readFileInRoot } from '../sys/in-root';
+
+export interface RuntimeContext {
+  containers: ContainerStore;
+  layers: LayerStore;
+  cgroup: (spec: Spec) => CgroupManager;
+}
+
+export interface StartOptions {
+  stdio: [StdioSlot, StdioSlot, StdioSlot];
+  /** Kill the container when this process dies (foreground runs, until the monitor lands). */
+  parentDeath: boolean;
+  trace?: boolean;
+}
+
+export interface ExitStatus {
+  exitCode: number;
+  oomKilled: boolean;
+}
+
+export interface StartedContainer {
+  state: ContainerState;
+  init: InitProcess;
+  exited: Promise<ExitStatus>;
+}
+
+export function readSpec(bundle: string): Spec {
+  return JSON.parse(fs.readFileSync(`${bundle}/config.json`, 'utf8')) as Spec;
+}
+
+/** The user and working directory can only be resolved against the container's own files. */
+function resolveInRootfs(spec: Spec, rootfs: string): void {
+  const rootFd = openat2(-100, rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
+  try {
+    const userSpec = spec.annotations['berth.user'] ?? '';
+    const user = resolveUser(userSpec, readFileInRoot(rootFd, '/etc/passwd'), readFileInRoot(rootFd, '/etc/group'));
+    applyUser(spec, user);
+    // Docker creates a missing working directory.
+    close(ensureInRoot(rootFd, spec.process.cwd, 'dir'));
+  } finally {
+    close(rootFd);
+  }
+}
+
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const number = signal ? (require('node:os').constants.signals[signal] as number | undefined) : undefined;
+  return 128 + (number ?? 9);
+}
+
+export async function startContainer(ctx: RuntimeContext, id: string, options: StartOptions): Promise<StartedContainer> {
+  const { containers } = ctx;
+  return containers.withContainerLock(id, async () => {
+    const state = containers.get(id);
+    assertCan('start', state.status, state.name);
+    const paths = bundlePaths(state.bundle);
+    const spec = readSpec(state.bundle);
+    const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
+    for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
+    const cgroup = ctx.cgroup(spec);
+    cgroup.create();
+    let init: InitProcess;
+    try {
+      cgroup.apply(resourcesOf(spec));
+      init = withNewNamespaces(namespacesToUnshare(spec), () => {
+        setupRootfs(rootfsSetupOf(spec, paths, lowerDirs));
+        resolveInRootfs(spec, paths.rootfs);
+        return spawnInit(initPlanOf(spec, paths, { parentDeath: options.parentDeath, trace: options.trace }), options.stdio);
+      });
+    } catch (err) {
+      cgroup.destroy();
+      throw err;
+    }
+    try {
+      cgroup.join(init.pid);
+    } catch (err) {
+      init.abort();
+      await init.exited;
+      cgroup.destroy();
+      throw err;
+    }
+    init.go();
+    const failure = await init.started;
+    if (failure) {
+      await init.exited;
+      cgroup.destroy();
+      const error = describeInitError(failure, spec.process.args);
+      state.exitCode = error.exitCode;
+      containers.save(state);
+      throw error;
+    }
+    state.status = 'running';
+    state.pid = init.pid;
+    state.pidStartTime = processStartTime(init.pid);
+    state.startedAt = new Date().toISOString();
+    state.finishedAt = undefined;
+    state.exitCode = undefined;
+    state.oomKilled = false;
+    containers.save(state);
+    const exited = init.exited.then(async ({ code, signal }) => {
+      const status: ExitStatus = { exitCode: exitCodeOf(code, signal), oomKilled: safe(() => cgroup.oomKilled(), false) };
+      await containers.withContainerLock(id, () => {
+        const latest = containers.find(id);
+        if (latest) {
+          latest.status = 'stopped';
+          latest.pid = undefined;
+          latest.exitCode = status.exitCode;
+          latest.oomKilled = status.oomKilled;
+          latest.finishedAt = new Date().toISOString();
+          containers.save(latest);
+        }
+      });
+      safe(() => cgroup.destroy(), undefined);
+      return status;
+    });
+    return { state, init, exited };
+  });
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
