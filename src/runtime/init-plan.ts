@@ -89,7 +89,7 @@ export function capabilityMask(names: string[]): bigint {
 
 /** Bitmask -> names in capability-number order; bits beyond CAP_LAST_CAP have no name and are left out. */
 export function capabilityNames(mask: bigint): string[] {
-  return CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+  return CAPABILITIES.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n);
 }
 
 function record(key: string, value: string | number): string {
@@ -131,6 +131,11 @@ function rlimit(entry: { type: string; soft: number; hard: number }): string {
 export function encodeInitPlan(plan: InitPlan): Buffer {
   if (plan.args.length === 0) throw invalid('encode init plan: no command given');
   const caps = plan.capabilities;
+  // The kernel refuses these at capset/PR_CAP_AMBIENT_RAISE time; say so before spawning anything.
+  if ((caps.effective & ~caps.permitted) !== 0n) throw invalid('encode init plan: effective capabilities must be permitted');
+  if ((caps.ambient & ~(caps.permitted & caps.inheritable)) !== 0n) {
+    throw invalid('encode init plan: ambient capabilities must be permitted and inheritable');
+  }
   const records: string[] = [
     absolute('rootfs', plan.rootfs),
     absolute('cwd', plan.cwd),

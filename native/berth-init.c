@@ -1,0 +1,546 @@
+/*
+ * berth-init: the single-threaded init stage of a berth container (design: runtime-design.md, step 7).
+ *
+ * The CLI (Node) has already unshared mnt/uts/ipc/net/pid namespaces and mounted the rootfs; it spawns this
+ * static binary as PID 1 of the new PID namespace. berth-init finishes the work that must run inside the
+ * container's PID namespace and on a single thread, then execs the user's command.
+ *
+ *      CLI (Node, main thread)                         berth-init (PID 1 of the container)
+ *      -----------------------                         ----------------------------------
+ *      spawn(berth-init, fd3=plan pipe, fd4=err pipe) ---> fcntl(4, FD_CLOEXEC); read cap_last_cap
+ *      write plan records  KEY=VALUE\0 ... end=1\0    ---> parse records until end=1
+ *      setns() back to its own namespaces                  block on read(fd 3, 1 byte)
+ *      write child pid to cgroup.procs
+ *      write "g" and close fd 3  (or close without "g" ---> EOF: exit 125 silently, nothing ran)
+ *                                                   ---> 'g': cgroupns, proc, pivot_root, masks, read-only
+ *                                                        paths, rlimits, pdeathsig, cwd, close fds,
+ *                                                        no_new_privs, capabilities, ids, execve
+ *      read fd 4 until EOF                        <---  on failure: "<errno>\t<step>\t<detail>\n", exit 125|126|127
+ *        EOF with no line = execve succeeded            on success: execve closes fd 4 (O_CLOEXEC), no line
+ *      wait for the pid, relay signals and the pty
+ *
+ * Trace (trace=1) prints "berth-init: <step> <args>" to stderr before each step, in this order:
+ *   unshare, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
+ *   setrlimit*, pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
+ *   setresuid, [pdeathsig again], capset, ambient, stdio, execve.
+ * Step names in error lines are the first word of the trace line (plus "plan" and "go").
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define PLAN_FD 3
+#define ERROR_FD 4
+#define EXIT_SETUP 125
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_NOT_FOUND 127
+
+#define PLAN_MAX (1 << 20)
+#define MAX_ARGS 4096
+#define MAX_ENV 4096
+#define MAX_GROUPS 1024
+#define MAX_PATHS 256
+#define MAX_RLIMITS 32
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct rlimit_entry {
+  const char *name;
+  int resource;
+  struct rlimit limit;
+};
+
+struct plan {
+  const char *rootfs, *cwd;
+  char *argv[MAX_ARGS + 1];
+  size_t argc;
+  char *envp[MAX_ENV + 1];
+  size_t envc;
+  uid_t uid;
+  gid_t gid;
+  gid_t groups[MAX_GROUPS];
+  size_t ngroups;
+  uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+  struct rlimit_entry rlimits[MAX_RLIMITS];
+  size_t nrlimits;
+  char *masks[MAX_PATHS];
+  size_t nmasks;
+  char *readonly[MAX_PATHS];
+  size_t nreadonly;
+  int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace;
+};
+
+static char plan_buf[PLAN_MAX + 1]; /* records stay here; the plan points into it */
+static struct plan plan;
+static int error_fd = ERROR_FD;
+
+static const struct {
+  const char *name;
+  int resource;
+} rlimit_names[] = {
+    {"CPU", RLIMIT_CPU},         {"FSIZE", RLIMIT_FSIZE},       {"DATA", RLIMIT_DATA},
+    {"STACK", RLIMIT_STACK},     {"CORE", RLIMIT_CORE},         {"RSS", RLIMIT_RSS},
+    {"NPROC", RLIMIT_NPROC},     {"NOFILE", RLIMIT_NOFILE},     {"MEMLOCK", RLIMIT_MEMLOCK},
+    {"AS", RLIMIT_AS},           {"LOCKS", RLIMIT_LOCKS},       {"SIGPENDING", RLIMIT_SIGPENDING},
+    {"MSGQUEUE", RLIMIT_MSGQUEUE}, {"NICE", RLIMIT_NICE},       {"RTPRIO", RLIMIT_RTPRIO},
+    {"RTTIME", RLIMIT_RTTIME},
+};
+
+/* ---- errors and trace ---------------------------------------------------------------------------- */
+
+static size_t append(char *line, size_t at, size_t cap, const char *text, int sanitize) {
+  for (; *text && at < cap; text++) {
+    unsigned char c = (unsigned char)*text;
+    line[at++] = sanitize && (c < 0x20 || c == 0x7f) ? '?' : (char)c; /* keep the line one line */
+  }
+  return at;
+}
+
+static void write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data += n;
+    len -= (size_t)n;
+  }
+}
+
+/* Reports "<errno>\t<step>\t<detail>\n" on the error pipe and exits; the CLI turns it into a message. */
+__attribute__((noreturn)) static void fail_with(int code, int err, const char *step, const char *detail) {
+  char line[1024], number[16];
+  size_t at = 0, cap = sizeof line - 1;
+  snprintf(number, sizeof number, "%d", err);
+  at = append(line, at, cap, number, 0);
+  at = append(line, at, cap, "\t", 0);
+  at = append(line, at, cap, step, 1);
+  at = append(line, at, cap, "\t", 0);
+  at = append(line, at, cap, detail ? detail : "", 1);
+  line[at++] = '\n';
+  write_all(error_fd, line, at);
+  _exit(code);
+}
+
+__attribute__((noreturn)) static void fail(int err, const char *step, const char *detail) {
+  fail_with(EXIT_SETUP, err, step, detail);
+}
+
+__attribute__((format(printf, 1, 2))) static void trace(const char *format, ...) {
+  char line[4096];
+  va_list args;
+  if (!plan.trace) return;
+  va_start(args, format);
+  int n = vsnprintf(line, sizeof line - 1, format, args);
+  va_end(args);
+  if (n < 0) return;
+  size_t len = (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
+  line[len++] = '\n';
+  write_all(STDERR_FILENO, "berth-init: ", 12);
+  write_all(STDERR_FILENO, line, len);
+}
+
+/* ---- the plan ------------------------------------------------------------------------------------ */
+
+static uint64_t parse_number(const char *text, int base, const char *key) {
+  char *end;
+  if (!(base == 16 ? isxdigit((unsigned char)text[0]) : isdigit((unsigned char)text[0]))) fail(EINVAL, "plan", key);
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, base);
+  if (errno != 0 || *end != '\0') fail(EINVAL, "plan", key);
+  return (uint64_t)value;
+}
+
+static uint32_t parse_id(const char *text, const char *key) {
+  uint64_t value = parse_number(text, 10, key);
+  if (value >= UINT32_MAX) fail(EINVAL, "plan", key);
+  return (uint32_t)value;
+}
+
+static rlim_t parse_limit(const char *text) {
+  return strcmp(text, "unlimited") == 0 ? RLIM_INFINITY : (rlim_t)parse_number(text, 10, "rlimit");
+}
+
+/* rlimit=NAME:soft:hard */
+static void parse_rlimit(char *value) {
+  char *soft = strchr(value, ':');
+  char *hard = soft ? strchr(soft + 1, ':') : NULL;
+  if (!hard) fail(EINVAL, "plan", "rlimit");
+  *soft++ = '\0';
+  *hard++ = '\0';
+  if (plan.nrlimits == MAX_RLIMITS) fail(E2BIG, "plan", "rlimit");
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++) {
+    if (strcmp(rlimit_names[i].name, value) != 0) continue;
+    struct rlimit_entry *entry = &plan.rlimits[plan.nrlimits++];
+    entry->name = rlimit_names[i].name;
+    entry->resource = rlimit_names[i].resource;
+    entry->limit.rlim_cur = parse_limit(soft);
+    entry->limit.rlim_max = parse_limit(hard);
+    return;
+  }
+  fail(EINVAL, "plan", value);
+}
+
+static void push(char **list, size_t *count, size_t max, char *value, const char *key) {
+  if (*count == max) fail(E2BIG, "plan", key);
+  list[(*count)++] = value;
+}
+
+static int flag(const char *value, const char *key) {
+  if (strcmp(value, "1") == 0) return 1;
+  if (strcmp(value, "0") == 0) return 0;
+  fail(EINVAL, "plan", key);
+}
+
+static void parse_record(char *record) {
+  char *value = strchr(record, '=');
+  if (!value) fail(EINVAL, "plan", record);
+  *value++ = '\0';
+  const char *key = record;
+  if (strcmp(key, "rootfs") == 0) plan.rootfs = value;
+  else if (strcmp(key, "cwd") == 0) plan.cwd = value;
+  else if (strcmp(key, "arg") == 0) push(plan.argv, &plan.argc, MAX_ARGS, value, key);
+  else if (strcmp(key, "env") == 0) push(plan.envp, &plan.envc, MAX_ENV, value, key);
+  else if (strcmp(key, "uid") == 0) plan.uid = parse_id(value, key);
+  else if (strcmp(key, "gid") == 0) plan.gid = parse_id(value, key);
+  else if (strcmp(key, "group") == 0) {
+    if (plan.ngroups == MAX_GROUPS) fail(E2BIG, "plan", key);
+    plan.groups[plan.ngroups++] = parse_id(value, key);
+  } else if (strcmp(key, "nonewprivs") == 0) plan.nonewprivs = flag(value, key);
+  else if (strcmp(key, "cap.bounding") == 0) plan.cap_bounding = parse_number(value, 16, key);
+  else if (strcmp(key, "cap.effective") == 0) plan.cap_effective = parse_number(value, 16, key);
+  else if (strcmp(key, "cap.permitted") == 0) plan.cap_permitted = parse_number(value, 16, key);
+  else if (strcmp(key, "cap.inheritable") == 0) plan.cap_inheritable = parse_number(value, 16, key);
+  else if (strcmp(key, "cap.ambient") == 0) plan.cap_ambient = parse_number(value, 16, key);
+  else if (strcmp(key, "rlimit") == 0) parse_rlimit(value);
+  else if (strcmp(key, "mask") == 0) push(plan.masks, &plan.nmasks, MAX_PATHS, value, key);
+  else if (strcmp(key, "readonly") == 0) push(plan.readonly, &plan.nreadonly, MAX_PATHS, value, key);
+  else if (strcmp(key, "proc") == 0) plan.proc = flag(value, key);
+  else if (strcmp(key, "cgroupns") == 0) plan.cgroupns = flag(value, key);
+  else if (strcmp(key, "pdeathsig") == 0) plan.pdeathsig = (int)parse_number(value, 10, key);
+  else if (strcmp(key, "rootfs.readonly") == 0) plan.rootfs_readonly = flag(value, key);
+  else if (strcmp(key, "trace") == 0) plan.trace = flag(value, key);
+  else fail(EINVAL, "plan", key); /* CLI and init ship together: an unknown key is a bug */
+}
+
+static ssize_t read_retry(int fd, void *buf, size_t len) {
+  ssize_t n;
+  do n = read(fd, buf, len);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+/* Parses records until end=1, then waits for the go byte. EOF at any point: the CLI gave up. */
+static void read_plan(void) {
+  size_t len = 0, parsed = 0;
+  for (;;) {
+    char *nul;
+    while ((nul = memchr(plan_buf + parsed, '\0', len - parsed)) != NULL) {
+      char *record = plan_buf + parsed;
+      parsed = (size_t)(nul - plan_buf) + 1;
+      if (strcmp(record, "end=1") == 0) goto go;
+      parse_record(record);
+    }
+    if (len == PLAN_MAX) fail(E2BIG, "plan", "larger than 1 MiB");
+    ssize_t n = read_retry(PLAN_FD, plan_buf + len, PLAN_MAX - len);
+    if (n < 0) fail(errno, "plan", "read fd 3");
+    if (n == 0) _exit(EXIT_SETUP);
+    len += (size_t)n;
+  }
+go:;
+  char go = 0;
+  if (parsed < len) go = plan_buf[parsed];
+  else {
+    ssize_t n = read_retry(PLAN_FD, &go, 1);
+    if (n < 0) fail(errno, "go", "read fd 3");
+    if (n == 0) _exit(EXIT_SETUP);
+  }
+  if (go != 'g') fail(EPROTO, "go", "expected `g`");
+  if (!plan.rootfs || plan.rootfs[0] != '/') fail(EINVAL, "plan", "rootfs");
+  if (!plan.cwd || plan.cwd[0] != '/') fail(EINVAL, "plan", "cwd");
+  if (plan.argc == 0) fail(EINVAL, "plan", "arg");
+  plan.argv[plan.argc] = NULL;
+  plan.envp[plan.envc] = NULL;
+}
+
+/* ---- steps --------------------------------------------------------------------------------------- */
+
+static int read_last_cap(void) {
+  char text[16] = {0};
+  int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return CAP_LAST_CAP;
+  ssize_t n = read_retry(fd, text, sizeof text - 1);
+  close(fd);
+  int last = n > 0 ? atoi(text) : CAP_LAST_CAP;
+  return last > 0 && last < 64 ? last : CAP_LAST_CAP;
+}
+
+static void fd_path(char out[32], int fd) {
+  snprintf(out, 32, "/proc/self/fd/%d", fd);
+}
+
+/* Mounts proc on <rootfs>/proc through an fd, so a symlink planted in the image cannot redirect it. */
+static void mount_proc(void) {
+  char target[32];
+  struct stat st;
+  trace("proc %s/proc", plan.rootfs);
+  int root = open(plan.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) fail(errno, "proc", plan.rootfs);
+  struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+  int proc = (int)syscall(SYS_openat2, root, "proc", &how, sizeof how);
+  if (proc < 0 && errno == ENOSYS) proc = openat(root, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (proc < 0) fail(errno, "proc", "<rootfs>/proc");
+  if (fstat(proc, &st) < 0 || !S_ISDIR(st.st_mode)) fail(ENOTDIR, "proc", "<rootfs>/proc");
+  fd_path(target, proc);
+  if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail(errno, "proc", "<rootfs>/proc");
+  close(proc);
+  close(root);
+}
+
+/* runc's trick: pivot_root(".", ".") stacks the old root on the new one; "." then resolves to it. */
+static void enter_rootfs(void) {
+  trace("chdir %s", plan.rootfs);
+  if (chdir(plan.rootfs) < 0) fail(errno, "chdir", plan.rootfs);
+  trace("pivot_root .");
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail(errno, "pivot_root", plan.rootfs);
+  trace("umount2 . MNT_DETACH");
+  /* slave first, so that detaching the old root cannot propagate an unmount to the host's mounts */
+  if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(errno, "umount2", "old root");
+  if (umount2(".", MNT_DETACH) < 0) fail(errno, "umount2", "old root");
+  trace("chdir /");
+  if (chdir("/") < 0) fail(errno, "chdir", "/");
+}
+
+/* The container's /dev/null must be the real one (1:3) before anything is hidden behind it. */
+static int open_dev_null(void) {
+  struct stat st;
+  int fd = open("/dev/null", O_PATH | O_CLOEXEC);
+  if (fd < 0) fail(errno, "mask", "/dev/null");
+  if (fstat(fd, &st) < 0) fail(errno, "mask", "/dev/null");
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+    fail(ENODEV, "mask", "/dev/null is not the char device 1:3");
+  return fd;
+}
+
+static void mask_paths(void) {
+  int dev_null = -1;
+  char source[32];
+  for (size_t i = 0; i < plan.nmasks; i++) {
+    const char *path = plan.masks[i];
+    struct stat st;
+    trace("mask %s", path);
+    if (stat(path, &st) < 0) {
+      if (errno == ENOENT || errno == ENOTDIR) continue;
+      fail(errno, "mask", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        fail(errno, "mask", path);
+      continue;
+    }
+    if (dev_null < 0) {
+      dev_null = open_dev_null();
+      fd_path(source, dev_null);
+      if (!plan.proc) strcpy(source, "/dev/null"); /* no /proc to reach the checked fd through */
+    }
+    if (mount(source, path, NULL, MS_BIND, NULL) < 0) fail(errno, "mask", path);
+  }
+  if (dev_null >= 0) close(dev_null);
+}
+
+/* A bind remount changes only the per-mount flags: keep the ones the mount already had. */
+static void remount_readonly(const char *path, const char *step) {
+  struct statvfs sv;
+  if (statvfs(path, &sv) < 0) fail(errno, step, path);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC;
+  if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+  if (mount(NULL, path, NULL, flags, NULL) < 0) fail(errno, step, path);
+}
+
+static void readonly_paths(void) {
+  for (size_t i = 0; i < plan.nreadonly; i++) {
+    const char *path = plan.readonly[i];
+    trace("readonly %s", path);
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+      if (errno == ENOENT) continue;
+      fail(errno, "readonly", path);
+    }
+    remount_readonly(path, "readonly");
+  }
+}
+
+static void set_rlimits(void) {
+  for (size_t i = 0; i < plan.nrlimits; i++) {
+    struct rlimit_entry *entry = &plan.rlimits[i];
+    trace("setrlimit %s %llu %llu", entry->name, (unsigned long long)entry->limit.rlim_cur,
+          (unsigned long long)entry->limit.rlim_max);
+    if (setrlimit(entry->resource, &entry->limit) < 0) fail(errno, "setrlimit", entry->name);
+  }
+}
+
+static void set_pdeathsig(const char *note) {
+  if (!plan.pdeathsig) return;
+  trace("pdeathsig %d%s", plan.pdeathsig, note);
+  if (prctl(PR_SET_PDEATHSIG, (unsigned long)plan.pdeathsig, 0, 0, 0) < 0) fail(errno, "pdeathsig", "prctl");
+}
+
+/* CVE-2024-21626: a cwd reached through a leaked fd lies outside the root and reads "(unreachable)/...". */
+static void enter_cwd(void) {
+  static char resolved[PATH_MAX];
+  trace("chdir %s", plan.cwd);
+  if (chdir(plan.cwd) < 0) fail(errno, "chdir", plan.cwd);
+  if (!getcwd(resolved, sizeof resolved)) fail(errno, "chdir", plan.cwd);
+  if (resolved[0] != '/') fail(EPERM, "chdir", plan.cwd);
+}
+
+static void close_fds(void) {
+  trace("close_range 3 ~0 except %d", ERROR_FD);
+  close(PLAN_FD);
+  if (close_range(ERROR_FD + 1, ~0U, 0) < 0) fail(errno, "close_range", "5..~0");
+}
+
+static void set_capabilities(int last_cap) {
+  char list[1024] = "";
+  trace("capbset %#llx", (unsigned long long)plan.cap_bounding);
+  for (int cap = 0; cap <= last_cap; cap++) {
+    if (plan.cap_bounding & (1ULL << cap)) continue;
+    if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0) fail(errno, "capbset", "PR_CAPBSET_DROP");
+  }
+  if (plan.uid != 0) {
+    trace("keepcaps");
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail(errno, "keepcaps", "PR_SET_KEEPCAPS");
+  }
+  if (plan.trace) {
+    size_t at = 0;
+    for (size_t i = 0; i < plan.ngroups && at < sizeof list - 16; i++)
+      at += (size_t)snprintf(list + at, sizeof list - at, "%s%u", i ? "," : "", (unsigned)plan.groups[i]);
+  }
+  trace("setgroups %s", plan.ngroups ? list : "-");
+  if (setgroups(plan.ngroups, plan.groups) < 0) fail(errno, "setgroups", "groups");
+  trace("setresgid %u", (unsigned)plan.gid);
+  if (setresgid(plan.gid, plan.gid, plan.gid) < 0) fail(errno, "setresgid", "gid");
+  trace("setresuid %u", (unsigned)plan.uid);
+  if (setresuid(plan.uid, plan.uid, plan.uid) < 0) fail(errno, "setresuid", "uid");
+  /* the kernel clears the parent-death signal when the effective ids change */
+  if (plan.uid != 0 || plan.gid != 0) set_pdeathsig(" again");
+
+  struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2];
+  for (int half = 0; half < 2; half++) {
+    data[half].effective = (uint32_t)(plan.cap_effective >> (32 * half));
+    data[half].permitted = (uint32_t)(plan.cap_permitted >> (32 * half));
+    data[half].inheritable = (uint32_t)(plan.cap_inheritable >> (32 * half));
+  }
+  trace("capset e=%#llx p=%#llx i=%#llx", (unsigned long long)plan.cap_effective,
+        (unsigned long long)plan.cap_permitted, (unsigned long long)plan.cap_inheritable);
+  if (syscall(SYS_capset, &header, data) < 0) fail(errno, "capset", "effective/permitted/inheritable");
+
+  trace("ambient %#llx", (unsigned long long)plan.cap_ambient);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) fail(errno, "ambient", "clear");
+  for (int cap = 0; cap <= last_cap; cap++) {
+    if (!(plan.cap_ambient & (1ULL << cap))) continue;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0) fail(errno, "ambient", "raise");
+  }
+}
+
+static void inherit_stdio(void) {
+  trace("stdio");
+  for (int fd = 0; fd <= 2; fd++) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0) continue; /* not open: the command gets it closed */
+    if ((flags & FD_CLOEXEC) && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) fail(errno, "stdio", "fcntl");
+  }
+}
+
+__attribute__((noreturn)) static void exec_failed(int err, const char *command) {
+  int code = EXIT_SETUP;
+  if (err == ENOENT) code = EXIT_NOT_FOUND;
+  else if (err == EACCES || err == ENOEXEC || err == EISDIR || err == EPERM) code = EXIT_NOT_EXECUTABLE;
+  fail_with(code, err, "execve", command);
+}
+
+/* execvpe's lookup, but with the container's PATH and without its /bin/sh fallback for ENOEXEC. */
+__attribute__((noreturn)) static void exec_command(void) {
+  static char candidate[PATH_MAX];
+  const char *file = plan.argv[0], *search = DEFAULT_PATH;
+  trace("execve %s", file);
+  if (strchr(file, '/')) {
+    execve(file, plan.argv, plan.envp);
+    exec_failed(errno, file);
+  }
+  for (size_t i = 0; i < plan.envc; i++)
+    if (strncmp(plan.envp[i], "PATH=", 5) == 0) search = plan.envp[i] + 5;
+  size_t file_len = strlen(file);
+  int denied = 0;
+  if (file_len == 0) exec_failed(ENOENT, file);
+  for (const char *dir = search;; dir++) {
+    const char *end = strchrnul(dir, ':');
+    size_t dir_len = (size_t)(end - dir);
+    if (dir_len + 1 + file_len < sizeof candidate) {
+      memcpy(candidate, dir, dir_len);
+      size_t at = dir_len;
+      if (dir_len > 0) candidate[at++] = '/'; /* an empty entry means the working directory */
+      memcpy(candidate + at, file, file_len + 1);
+      execve(candidate, plan.argv, plan.envp);
+      if (errno == EACCES) denied = 1;
+      else if (errno != ENOENT && errno != ENOTDIR && errno != ENAMETOOLONG) exec_failed(errno, file);
+    }
+    if (*end == '\0') break;
+    dir = end;
+  }
+  exec_failed(denied ? EACCES : ENOENT, file);
+}
+
+int main(void) {
+  /* fd 4 must not survive a successful execve: its EOF is how the CLI learns that exec worked */
+  if (fcntl(ERROR_FD, F_SETFD, FD_CLOEXEC) < 0) error_fd = STDERR_FILENO;
+  int last_cap = read_last_cap(); /* the host's /proc, before it is gone */
+  read_plan();
+
+  if (plan.cgroupns) {
+    trace("unshare CLONE_NEWCGROUP");
+    if (unshare(CLONE_NEWCGROUP) < 0) fail(errno, "unshare", "CLONE_NEWCGROUP");
+  }
+  if (plan.proc) mount_proc();
+  enter_rootfs();
+  mask_paths();
+  readonly_paths();
+  if (plan.rootfs_readonly) {
+    trace("rootfs-readonly /");
+    remount_readonly("/", "rootfs-readonly");
+  }
+  set_rlimits();
+  set_pdeathsig("");
+  enter_cwd();
+  close_fds();
+  if (plan.nonewprivs) {
+    trace("nonewprivs");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(errno, "nonewprivs", "PR_SET_NO_NEW_PRIVS");
+  }
+  set_capabilities(last_cap);
+  inherit_stdio();
+  exec_command();
+}
