@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { isBerthError, messageOf } from '../errors/berth-error';
 import { UsageError } from '../errors/kinds';
-import { commands } from './commands';
+import { commands, COMMAND_TAKING_VERBS } from './commands';
 
 export interface GlobalOptions {
   root?: string;
@@ -28,6 +28,46 @@ export function report(err: unknown, debug = false): number {
   return 1;
 }
 
+/** Flags of run/create/exec that take no value (every other flag does, unless written --flag=value). */
+const BOOLEAN_FLAGS = new Set([
+  '--rm', '--detach', '--interactive', '--tty', '--privileged', '--read-only', '--init', '--help', '--debug',
+  '--no-healthcheck', '--sig-proxy', '--quiet', '--disable-content-trust', '--oom-kill-disable',
+]);
+const BOOLEAN_SHORT = new Set(['d', 'i', 't', 'h', 'D', 'q', 'P']);
+
+/**
+ * Docker stops reading flags at the image (run, create) or the container
+ * (exec): what follows is the command, flags and all. Returns the argv for
+ * yargs, with that command moved behind `--`.
+ */
+export function splitCommandTail(argv: string[]): string[] {
+  let i = 0;
+  const words: string[] = [];
+  while (i < argv.length) {
+    const arg = argv[i];
+    if (arg === '--') return argv;
+    if (arg.startsWith('--')) {
+      if (!arg.includes('=') && !BOOLEAN_FLAGS.has(arg)) i++;
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      // -it, -dit: all boolean letters; -e X, -v X: the value follows (or is attached: -eX).
+      const letters = arg.slice(1);
+      if ([...letters].every((l) => BOOLEAN_SHORT.has(l)) && !(letters === 'h' && words.length > 0)) {
+        // -h is --help before the verb, --hostname (with a value) after it
+      } else if (letters.length === 1) {
+        i++;
+      }
+    } else {
+      words.push(arg);
+      const verb = words[0] === 'container' ? words[1] : words[0];
+      const operandIndex = words[0] === 'container' ? 2 : 1;
+      if (verb !== undefined && !COMMAND_TAKING_VERBS.has(verb)) return argv;
+      if (words.length === operandIndex + 1) return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
+    }
+    i++;
+  }
+  return argv;
+}
+
 function buildParser(argv: string[]): Argv {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require('yargs/yargs') as (args: string[]) => Argv;
@@ -46,7 +86,13 @@ function buildParser(argv: string[]): Argv {
     .strictCommands()
     .strictOptions()
     // Docker's flags are named --no-trunc, --no-prune, ...: never read them as negations.
-    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
+    .parserConfiguration({
+      'unknown-options-as-args': false,
+      'halt-at-non-option': false,
+      'boolean-negation': false,
+      // run/create/exec: the container's command arrives behind `--` (splitCommandTail).
+      'populate--': true,
+    })
     .help('help')
     .alias('help', 'h')
     .version(false)
@@ -65,7 +111,7 @@ function buildParser(argv: string[]): Argv {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-D');
   try {
-    await buildParser(argv).parseAsync();
+    await buildParser(splitCommandTail(argv)).parseAsync();
   } catch (err) {
     process.exitCode = report(err, debug);
   }

@@ -14,8 +14,10 @@ const MS_DIRSYNC = 0x80;
 const MS_NODIRATIME = 0x800;
 const MS_UNBINDABLE = 0x20000;
 
+// `rro` (recursive read-only, Docker 25+) is applied as read-only on the mount itself;
+// submounts under a read-only bind are not made read-only yet.
 const SET: Record<string, number> = {
-  ro: MS_RDONLY, nosuid: MS_NOSUID, nodev: MS_NODEV, noexec: MS_NOEXEC, bind: MS_BIND, rbind: MS_BIND | MS_REC,
+  ro: MS_RDONLY, rro: MS_RDONLY, nosuid: MS_NOSUID, nodev: MS_NODEV, noexec: MS_NOEXEC, bind: MS_BIND, rbind: MS_BIND | MS_REC,
   noatime: MS_NOATIME, strictatime: MS_STRICTATIME, relatime: MS_RELATIME, sync: MS_SYNCHRONOUS,
   dirsync: MS_DIRSYNC, nodiratime: MS_NODIRATIME,
 };

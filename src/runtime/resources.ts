@@ -1,6 +1,7 @@
 /** The spec's linux.resources as the cgroup manager takes them. */
 import { Spec } from './spec/types';
 import { Resources } from '../cgroups/manager';
+import { effectiveDeviceRules } from './spec/defaults';
 
 export function resourcesOf(spec: Spec): Resources {
   const r = spec.linux.resources;
@@ -14,7 +15,8 @@ export function resourcesOf(spec: Spec): Resources {
     cpusetCpus: r.cpu?.cpus,
     cpusetMems: r.cpu?.mems,
     pidsLimit: r.pids?.limit,
-    devices: r.devices.map((d) => ({
+    // runc's own rules (pty, tun, the m-on-everything rule) join the spec's, as runc adds them.
+    devices: effectiveDeviceRules(r.devices).map((d) => ({
       allow: d.allow,
       type: d.type ?? 'a',
       major: d.major === undefined || d.major < 0 ? '*' : d.major,

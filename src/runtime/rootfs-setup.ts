@@ -2,8 +2,9 @@
  * The container's filesystem, built by the CLI on its main thread after it
  * unshared a new mount namespace (see enter-namespaces.ts): the overlay
  * rootfs, the spec's mounts (all but /proc, which only a process inside
- * the new PID namespace can mount: berth-init does it), device nodes,
- * /dev links, the per-container /etc files, the hostname, and loopback.
+ * the new PID namespace can mount: berth-init does it; the per-container
+ * /etc files are among them), device nodes, /dev links, the hostname, and
+ * loopback.
  *
  * Every target inside the rootfs is resolved by the kernel with
  * RESOLVE_IN_ROOT and mounted through its fd, so a symlink in the image
@@ -15,7 +16,7 @@ import { Mount, Device } from './spec/types';
 import { parseMountOptions } from './mount-options';
 import { mount, MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
 import { ensureInRoot, fdPath, EntryKind } from '../sys/in-root';
-import { close, fchownat, makedev, mknodat, openat2, symlinkat, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
+import { close, fchmodat, fchownat, makedev, mknodat, openat2, symlinkat, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
 import { sethostname } from '../sys/process';
 import { interfaceUp } from '../sys/net';
 import { SyscallError } from '../errors/syscall-error';
@@ -28,12 +29,12 @@ export interface RootfsSetup {
   mounts: Mount[];
   devices: Device[];
   hostname: string;
-  /** Host files bind-mounted over /etc/hostname, /etc/hosts, /etc/resolv.conf. */
-  etcFiles: Array<{ source: string; destination: string }>;
   /** Bring `lo` up (a fresh network namespace has it down). */
   loopback: boolean;
   /** Set the hostname (only with a private UTS namespace). */
   setHostname: boolean;
+  /** Written under /proc/sys while inside the new namespaces (net.* apply to the new network namespace). */
+  sysctl: Record<string, string>;
 }
 
 /** Directories the runtime owns: a symlink shipped in their place is replaced. */
@@ -101,6 +102,8 @@ function createDevice(rootFd: number, device: Device): void {
     // mknodat needs a real directory fd, not O_PATH.
     withFd(openat2(dirPathFd, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dirFd) => {
       mknodat(dirFd, name, type | ((device.fileMode ?? 0o666) & 0o7777), makedev(device.major, device.minor), `\`${device.path}\``);
+      // mknod applies the process umask: set the mode the spec asks for.
+      fchmodat(dirFd, name, (device.fileMode ?? 0o666) & 0o7777, 0, `\`${device.path}\``);
       fchownat(dirFd, name, device.uid ?? 0, device.gid ?? 0, 0x100, `\`${device.path}\``);
     });
   });
@@ -130,13 +133,14 @@ export function setupRootfs(setup: RootfsSetup): void {
         }
       }),
     );
-    for (const file of setup.etcFiles) {
-      applyMount(rootFd, { destination: file.destination, type: 'bind', source: file.source, options: ['rbind', 'rprivate'] });
-    }
   } finally {
     close(rootFd);
   }
   if (setup.setHostname) sethostname(setup.hostname);
   if (setup.loopback) interfaceUp('lo');
+  for (const [key, value] of Object.entries(setup.sysctl)) {
+    // /proc/sys/net/* answers for the network namespace of the thread that opens it: ours, now.
+    fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+  }
 }
 

@@ -8,6 +8,7 @@ import { Spec } from './spec/types';
 import { InitPlan, capabilityMask } from './init-plan';
 import { RootfsSetup } from './rootfs-setup';
 import { NamespaceKind } from '../sys/namespaces';
+import { DEFAULT_DEVICES } from './spec/defaults';
 
 const SIGKILL = 9;
 
@@ -36,9 +37,10 @@ export function rootfsSetupOf(spec: Spec, paths: BundlePaths, lowerDirs: string[
     upperDir: paths.upper,
     workDir: paths.work,
     mounts: spec.mounts,
-    devices: spec.linux.devices,
+    // Docker's spec lists only extra devices: the runtime creates the default ones.
+    devices: [...DEFAULT_DEVICES.filter((d) => !spec.linux.devices.some((x) => x.path === d.path)), ...spec.linux.devices],
+    sysctl: spec.linux.sysctl ?? {},
     hostname: spec.hostname,
-    etcFiles: ['hostname', 'hosts', 'resolv.conf'].map((name) => ({ source: path.join(paths.bundle, name), destination: `/etc/${name}` })),
     loopback: kinds.includes('net'),
     setHostname: kinds.includes('uts'),
   };

@@ -53,13 +53,14 @@ export class LayerStore {
 
   /** Diff directories of the chain ending at chainId, top-most first (overlayfs lowerdir order). */
   lowerDirs(chainId: string | undefined): string[] {
-    const dirs: string[] = [];
-    let current = chainId;
-    while (current !== undefined) {
-      dirs.push(this.diffDir(current));
-      current = this.get(current).parent;
-    }
-    return dirs;
+    return chainId === undefined ? [] : this.lowerChain(chainId).map((c) => this.diffDir(c));
+  }
+
+  /** Chain IDs from `chainId` down to the base layer. */
+  lowerChain(chainId: string): string[] {
+    const chain: string[] = [];
+    for (let current: string | undefined = chainId; current !== undefined; current = this.get(current).parent) chain.push(current);
+    return chain;
   }
 
   /**

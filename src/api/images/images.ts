@@ -27,8 +27,15 @@ function familiarTag(canonical: string): string {
   return familiarString(parseReference(canonical));
 }
 
+/** What the container side tells the image side about its use of images. */
+export interface ContainerUsage {
+  imageUser(imageId: string): string | undefined;
+  layersInUse(): Set<string>;
+}
+
 export class Images {
   private readonly puller: Puller;
+  containerUsage?: ContainerUsage;
 
   constructor(readonly settings: Settings, readonly store: Store) {
     this.puller = new Puller(settings, store);
@@ -149,7 +156,7 @@ export class Images {
           `conflict: unable to delete ${record.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
         );
       }
-      const user = options.inUse?.(record.id);
+      const user = (options.inUse ?? this.containerUsage?.imageUser.bind(this.containerUsage))?.(record.id);
       if (user && !options.force) {
         throw new ConflictError(
           `conflict: unable to remove repository reference "${name}" (must force) - container ${user.slice(0, 12)} is using its referenced image ${record.id.slice(7, 19)}`,
@@ -163,7 +170,7 @@ export class Images {
       this.store.images.delete(record.id);
       lines.push({ Deleted: record.id });
     });
-    await this.store.collectGarbage();
+    await this.store.collectGarbage(this.containerUsage?.layersInUse());
     return lines;
   }
 
@@ -174,7 +181,7 @@ export class Images {
     await this.store.locked(() => {
       for (const record of this.store.images.list()) {
         const tags = this.store.images.tagsOf(record.id);
-        if (options.inUse?.(record.id)) continue;
+        if ((options.inUse ?? this.containerUsage?.imageUser.bind(this.containerUsage))?.(record.id)) continue;
         if (tags.length > 0 && !options.all) continue;
         for (const tag of tags) {
           this.store.images.removeTag(tag);
@@ -185,7 +192,7 @@ export class Images {
         reclaimed += record.size;
       }
     });
-    await this.store.collectGarbage();
+    await this.store.collectGarbage(this.containerUsage?.layersInUse());
     return { deleted, reclaimed };
   }
 

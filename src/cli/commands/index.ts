@@ -12,6 +12,13 @@ import { inspect } from './image/inspect';
 import { history } from './image/history';
 import { prune } from './image/prune';
 import { check } from './system/check';
+import { run } from './container/run';
+import { create } from './container/create';
+import { start } from './container/start';
+import { ps } from './container/ps';
+import { rm as containerRm } from './container/rm';
+import { kill } from './container/kill';
+import { wait } from './container/wait';
 import { importVerb } from './image/import';
 import { save } from './image/save';
 import { load } from './image/load';
@@ -33,9 +40,31 @@ const imageVerbs: CommandModule[] = [
   mount('push', push),
 ];
 
+const containerVerbs: CommandModule[] = [
+  mount('run', run),
+  mount('create', create),
+  mount('start', start),
+  mount(['ls', 'ps', 'list'], ps),
+  mount(['rm', 'remove'], containerRm),
+  mount('kill', kill),
+  mount('wait', wait),
+  mount('inspect', { ...inspect, describe: 'Display detailed information on one or more containers' }),
+];
+
+/** Verbs whose arguments after the image are the container's command (Docker stops parsing flags there). */
+export const COMMAND_TAKING_VERBS = new Set(['run', 'create', 'exec']);
+
 export const commands: CommandModule[] = [
+  noun('container', 'Manage containers', containerVerbs),
   noun('image', 'Manage images', imageVerbs),
   noun('system', 'Manage berth', [mount('check', check)]),
+  mount('run', run),
+  mount('create', create),
+  mount('start', start),
+  mount('ps', ps),
+  mount('rm', containerRm),
+  mount('kill', kill),
+  mount('wait', wait),
   mount('images', ls),
   mount('pull', pull),
   mount('rmi', rm),

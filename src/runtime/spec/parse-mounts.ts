@@ -1,6 +1,6 @@
 /**
  * Parsers for the flags that put something at a path in the container:
- * -v/--volume, --mount, --tmpfs and --device, with the messages of the
+ * -v/--volume, --mount and --tmpfs (--device: parse-device.ts), with the messages of the
  * docker CLI (opts/mount.go, container/opts.go) and of moby's Linux mount
  * parser (daemon/volume/mounts/linux_parser.go).
  *
@@ -9,7 +9,6 @@
  *                  consistent|cached|delegated
  *   --mount type=bind|volume|tmpfs,source=..,target=..,readonly,bind-propagation=..,tmpfs-size=..,...
  *   --tmpfs TARGET[:OPTIONS]
- *   --device HOST[:CONTAINER][:PERMISSIONS]   PERMISSIONS = some of r, w, m
  */
 import * as path from 'node:path';
 import { flagError, parseMemoryBytes } from './parse-flags';
@@ -48,7 +47,7 @@ function validateTarget(target: string, fail: (reason: string) => Error): string
 }
 
 /** Go's path.Clean for absolute paths. */
-function cleanPath(p: string): string {
+export function cleanPath(p: string): string {
   const normal = path.posix.normalize(p);
   return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
 }
@@ -389,49 +388,4 @@ function tmpfsSizeText(size: number): string {
     if (size % bytes === 0) return `${size / bytes}${unit}`;
   }
   return String(size);
-}
-
-export interface DeviceRequest {
-  pathOnHost: string;
-  pathInContainer: string;
-  /** Device cgroup access, some of r, w, m. */
-  permissions: string;
-}
-
-function validDeviceMode(mode: string): boolean {
-  if (mode === '') return false;
-  const seen = new Set<string>();
-  for (const c of mode) {
-    if (!'rwm'.includes(c) || seen.has(c)) return false;
-    seen.add(c);
-  }
-  return true;
-}
-
-/** --device `HOST[:CONTAINER][:PERMISSIONS]`. */
-export function parseDeviceFlag(text: string): DeviceRequest {
-  const badFormat = (): Error => flagError(`bad format for path: ${text}`);
-  const parts = text.split(':');
-  if (parts.length > 3 || parts[0] === '') throw badFormat();
-  let host = parts[0];
-  let container: string;
-  let permissions = 'rwm';
-  if (parts.length === 1) {
-    host = cleanPath(host);
-    container = host;
-  } else if (parts.length === 2 && validDeviceMode(parts[1])) {
-    host = cleanPath(host);
-    container = host;
-    permissions = parts[1];
-  } else if (parts.length === 2) {
-    container = parts[1];
-    if (!path.posix.isAbsolute(container)) throw flagError(`${container} is not an absolute path`);
-    container = cleanPath(container);
-  } else {
-    container = parts[1];
-    permissions = parts[2];
-    if (!validDeviceMode(permissions)) throw flagError(`bad mode specified: ${permissions}`);
-  }
-  if (!path.posix.isAbsolute(container)) throw flagError(`${container} is not an absolute path`);
-  return { pathOnHost: host, pathInContainer: container, permissions };
 }

@@ -3,11 +3,12 @@ import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
 import { report } from '../../main';
-import { ImageInspect } from '../../../api/images/views';
+import { inspectContainer } from '../../../api/containers/inspect';
 
 interface InspectArgs {
   names: string[];
   format?: string;
+  type?: 'container' | 'image';
 }
 
 export const inspect: Verb<InspectArgs> = {
@@ -19,11 +20,14 @@ export const inspect: Verb<InspectArgs> = {
       .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
   run(argv) {
     const engine = engineFor(argv);
-    const found: ImageInspect[] = [];
+    const found: unknown[] = [];
     let failed = false;
     for (const name of argv.names) {
       try {
-        found.push(engine.images.inspect(name));
+        const container = argv.type === 'image' ? undefined : engine.containers.store.find(name);
+        if (container) found.push(inspectContainer(container));
+        else if (argv.type === 'container') engine.containers.get(name);
+        else found.push(engine.images.inspect(name));
       } catch (err) {
         report(err);
         failed = true;

@@ -1,0 +1,115 @@
+/**
+ * create: resolve the image (pulling it when missing, as `docker run`
+ * does), reserve an ID and a name, write the OCI bundle (config.json and
+ * the per-container /etc files) and a `created` state.
+ */
+import * as fs from 'node:fs';
+import { Images } from '../images/images';
+import { PullEvent } from '../images/pull';
+import { ContainerStore } from '../../runtime/container-store';
+import { ContainerState } from '../../runtime/state';
+import { buildSpec } from '../../runtime/spec/build-spec';
+import { RunOptions } from '../../runtime/spec/run-options';
+import { serializeSpec } from '../../runtime/spec/types';
+import { defaultHostname } from '../../runtime/spec/defaults';
+import { writeFileAtomic } from '../../sys/atomic-file';
+import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
+import { writeEtcFiles } from './etc-files';
+import { NotFoundError } from '../../errors/kinds';
+import { BerthError } from '../../errors/berth-error';
+import { ExitCode } from '../../errors/exit-codes';
+
+export type PullPolicy = 'missing' | 'always' | 'never';
+
+export interface CreateRequest {
+  image: string;
+  options: RunOptions;
+  pull?: PullPolicy;
+  platform?: string;
+  autoRemove?: boolean;
+  restartPolicy?: { name: string; maximumRetryCount: number };
+  /** Told before a missing image is pulled (Docker prints "Unable to find image ... locally"). */
+  onPull?: (reference: string) => void;
+  onPullEvent?: (event: PullEvent) => void;
+}
+
+/** Errors of run/create are Docker's 125 unless they carry a code of their own. */
+function asRunError(err: unknown): unknown {
+  if (err instanceof BerthError && err.exitCode === 1) err.exitCode = ExitCode.RuntimeFailure;
+  return err;
+}
+
+async function ensureImage(images: Images, request: CreateRequest): Promise<string> {
+  const policy = request.pull ?? 'missing';
+  if (policy === 'always' || (policy === 'missing' && !images.exists(request.image))) {
+    if (policy === 'missing') request.onPull?.(request.image);
+    const pulled = await images.pull(request.image, { platform: request.platform, onEvent: request.onPullEvent });
+    return pulled.id;
+  }
+  if (!images.exists(request.image)) throw new NotFoundError(`No such image: ${request.image}`);
+  return images.get(request.image).id;
+}
+
+export async function createContainer(images: Images, containers: ContainerStore, request: CreateRequest, cgroupVersion: 1 | 2): Promise<ContainerState> {
+  try {
+    const imageId = await ensureImage(images, request);
+    const record = images.get(imageId);
+    const config = images.config(imageId);
+    const options = request.options;
+    let bundleDir: string | undefined;
+    return await containers.reserve(options.name, (id, name) => {
+      bundleDir = containers.dir(id);
+      fs.mkdirSync(bundleDir, { recursive: true, mode: 0o711 });
+      const facts = hostFacts();
+      const hostname = options.hostname || (options.network === 'host' ? facts.hostHostname : defaultHostname(id));
+      const etc = writeEtcFiles(bundleDir, hostname, options.network === 'host');
+      const built = buildSpec({
+        id,
+        image: config,
+        options,
+        rootfs: `${bundleDir}/rootfs`,
+        callerBoundingSet: callerBoundingSet(),
+        callerHardLimits: callerHardLimits(),
+        numCpus: facts.numCpus,
+        hostHostname: facts.hostHostname,
+        cgroupVersion,
+        etcFiles: etc,
+      });
+      built.spec.annotations['berth.user'] = built.userSpec;
+      writeFileAtomic(`${bundleDir}/config.json`, serializeSpec(built.spec));
+      return {
+        ociVersion: built.spec.ociVersion,
+        id,
+        status: 'created',
+        bundle: bundleDir,
+        name,
+        image: request.image,
+        imageId,
+        topLayer: record.layers[record.layers.length - 1]?.chainId,
+        command: [...built.entrypoint, ...built.cmd],
+        created: new Date().toISOString(),
+        labels: built.labels,
+        autoRemove: request.autoRemove ?? false,
+        restartCount: 0,
+        hostConfig: {
+          networkMode: options.network === 'default' ? 'none' : options.network,
+          privileged: options.privileged,
+          readonlyRootfs: options.readOnly,
+          tty: options.tty,
+          interactive: options.interactive,
+          init: options.init,
+          restartPolicy: request.restartPolicy ?? { name: 'no', maximumRetryCount: 0 },
+          portBindings: {},
+          binds: options.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}${m.readonly ? ':ro' : ''}`),
+          anonymousVolumes: [],
+          stopSignal: built.stopSignal,
+        },
+      };
+    }).catch((err) => {
+      if (bundleDir && !fs.existsSync(`${bundleDir}/state.json`)) fs.rmSync(bundleDir, { recursive: true, force: true });
+      throw err;
+    });
+  } catch (err) {
+    throw asRunError(err);
+  }
+}

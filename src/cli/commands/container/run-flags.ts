@@ -1,0 +1,208 @@
+/**
+ * The flags `run` and `create` share, with Docker's names, and their
+ * translation into the engine's RunOptions. Values are parsed here (sizes,
+ * CPUs, env, mounts) so that bad input fails before anything is created.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Argv } from 'yargs';
+import { RunOptions, ResolvedMount, NetworkMode } from '../../../runtime/spec/run-options';
+import { parseMemoryBytes, parseMemorySwap, parseCpus, parseEnvFlag, parseEnvFile, parseRestartPolicy, RestartPolicy } from '../../../runtime/spec/parse-flags';
+import { parseVolumeFlag, parseMountFlag, MountRequest, tmpfsRequestOptions } from '../../../runtime/spec/parse-mounts';
+import { validateName } from '../../../runtime/names';
+import { UsageError } from '../../../errors/kinds';
+import { ExitCode } from '../../../errors/exit-codes';
+
+export interface RunFlags {
+  image: string;
+  /** The container's command: everything after the image (see splitCommandTail). */
+  '--'?: string[];
+  name?: string;
+  rm?: boolean;
+  detach?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  env?: string[];
+  'env-file'?: string[];
+  volume?: string[];
+  mount?: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  entrypoint?: string;
+  network?: string;
+  privileged?: boolean;
+  'cap-add'?: string[];
+  'cap-drop'?: string[];
+  'security-opt'?: string[];
+  ulimit?: string[];
+  'read-only'?: boolean;
+  tmpfs?: string[];
+  device?: string[];
+  memory?: string;
+  'memory-swap'?: string;
+  'memory-reservation'?: string;
+  cpus?: string;
+  'cpu-shares'?: number;
+  'cpuset-cpus'?: string;
+  'cpuset-mems'?: string;
+  'pids-limit'?: number;
+  'shm-size'?: string;
+  label?: string[];
+  init?: boolean;
+  'stop-signal'?: string;
+  restart?: string;
+  pull?: string;
+  platform?: string;
+  publish?: string[];
+  'group-add'?: string[];
+}
+
+const list = { type: 'string', array: true, requiresArg: true } as const;
+
+export function runFlagOptions(y: Argv): Argv {
+  return y
+    .positional('image', { type: 'string', describe: 'IMAGE' })
+    .option('name', { type: 'string', describe: 'Assign a name to the container' })
+    .option('rm', { type: 'boolean', describe: 'Automatically remove the container when it exits' })
+    .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' })
+    .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY' })
+    .option('env', { alias: 'e', ...list, describe: 'Set environment variables' })
+    .option('env-file', { ...list, describe: 'Read in a file of environment variables' })
+    .option('volume', { alias: 'v', ...list, describe: 'Bind mount a volume' })
+    .option('mount', { ...list, describe: 'Attach a filesystem mount to the container' })
+    .option('workdir', { alias: 'w', type: 'string', describe: 'Working directory inside the container' })
+    .option('user', { alias: 'u', type: 'string', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' })
+    .option('hostname', { alias: 'h', type: 'string', describe: 'Container host name' })
+    .option('entrypoint', { type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' })
+    .option('network', { alias: 'net', type: 'string', describe: 'Connect a container to a network (none, host)' })
+    .option('privileged', { type: 'boolean', describe: 'Give extended privileges to this container' })
+    .option('cap-add', { ...list, describe: 'Add Linux capabilities' })
+    .option('cap-drop', { ...list, describe: 'Drop Linux capabilities' })
+    .option('security-opt', { ...list, describe: 'Security Options' })
+    .option('ulimit', { ...list, describe: 'Ulimit options' })
+    .option('read-only', { type: 'boolean', describe: "Mount the container's root filesystem as read only" })
+    .option('tmpfs', { ...list, describe: 'Mount a tmpfs directory' })
+    .option('device', { ...list, describe: 'Add a host device to the container' })
+    .option('memory', { alias: 'm', type: 'string', describe: 'Memory limit' })
+    .option('memory-swap', { type: 'string', describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" })
+    .option('memory-reservation', { type: 'string', describe: 'Memory soft limit' })
+    .option('cpus', { type: 'string', describe: 'Number of CPUs' })
+    .option('cpu-shares', { alias: 'c', type: 'number', describe: 'CPU shares (relative weight)' })
+    .option('cpuset-cpus', { type: 'string', describe: 'CPUs in which to allow execution (0-3, 0,1)' })
+    .option('cpuset-mems', { type: 'string', describe: 'MEMs in which to allow execution (0-3, 0,1)' })
+    .option('pids-limit', { type: 'number', describe: 'Tune container pids limit (set -1 for unlimited)' })
+    .option('shm-size', { type: 'string', describe: 'Size of /dev/shm' })
+    .option('label', { alias: 'l', ...list, describe: 'Set meta data on a container' })
+    .option('init', { type: 'boolean', describe: 'Run an init inside the container that forwards signals and reaps processes' })
+    .option('stop-signal', { type: 'string', describe: 'Signal to stop the container' })
+    .option('restart', { type: 'string', describe: 'Restart policy to apply when a container exits' })
+    .option('pull', { type: 'string', describe: 'Pull image before running ("always", "missing", "never")', default: 'missing' })
+    .option('platform', { type: 'string', describe: 'Set platform if server is multi-platform capable' })
+    .option('publish', { alias: 'p', ...list, describe: "Publish a container's port(s) to the host" })
+    .option('group-add', { ...list, describe: 'Add additional groups to join' });
+}
+
+function flagError(message: string): UsageError {
+  return new UsageError(message, { exitCode: ExitCode.RuntimeFailure });
+}
+
+function networkMode(value: string | undefined): NetworkMode {
+  if (value === undefined || value === 'default' || value === 'bridge') return 'default';
+  if (value === 'none' || value === 'host') return value;
+  throw flagError(`network ${value} not found`);
+}
+
+/** Named and anonymous volumes become directories under the data root's volumes/. */
+function resolveMount(request: MountRequest, volumesDir: string): ResolvedMount {
+  if (request.type === 'tmpfs') {
+    return { type: 'tmpfs', source: '', destination: request.target, readonly: request.readonly, options: tmpfsRequestOptions(request) };
+  }
+  if (request.type === 'volume') {
+    const name = request.source || require('node:crypto').randomBytes(32).toString('hex');
+    const data = path.join(volumesDir, name, '_data');
+    fs.mkdirSync(data, { recursive: true });
+    return { type: 'volume', source: data, destination: request.target, readonly: request.readonly };
+  }
+  if (!fs.existsSync(request.source)) {
+    if (!request.createSource) throw flagError(`invalid mount config for type "bind": bind source path does not exist: ${request.source}`);
+    fs.mkdirSync(request.source, { recursive: true });
+  }
+  return {
+    type: 'bind',
+    source: request.source,
+    destination: request.target,
+    readonly: request.readonly,
+    propagation: request.propagation,
+    nonRecursive: request.nonRecursive,
+  };
+}
+
+export function runOptionsOf(flags: RunFlags, volumesDir: string): { options: RunOptions; restart: RestartPolicy } {
+  if (flags.publish && flags.publish.length > 0) {
+    throw flagError('publishing ports (-p) needs bridged networking, which berth does not have yet; use --network host and have the server listen on the host port');
+  }
+  if (flags.name !== undefined) validateName(flags.name);
+  const lookup = (key: string) => process.env[key];
+  const env = [
+    ...(flags['env-file'] ?? []).flatMap((file) => {
+      let content: string;
+      try {
+        content = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw flagError(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+      }
+      return parseEnvFile(content, file, lookup);
+    }),
+    ...(flags.env ?? []).map((e) => parseEnvFlag(e, lookup)),
+  ];
+  const cwd = process.cwd();
+  const requests = [
+    ...(flags.volume ?? []).map((v) => parseVolumeFlag(v, cwd)),
+    ...(flags.mount ?? []).map((m) => parseMountFlag(m, cwd)),
+  ];
+  if (flags.workdir !== undefined && !flags.workdir.startsWith('/')) {
+    throw flagError(`the working directory '${flags.workdir}' is invalid, it needs to be an absolute path`);
+  }
+  const labels: Record<string, string> = {};
+  for (const l of flags.label ?? []) {
+    const eq = l.indexOf('=');
+    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  const memory = flags.memory !== undefined ? parseMemoryBytes(flags.memory) : undefined;
+  const options: RunOptions = {
+    name: flags.name,
+    hostname: flags.hostname,
+    user: flags.user,
+    groupAdd: flags['group-add'],
+    workdir: flags.workdir,
+    env,
+    entrypoint: flags.entrypoint,
+    cmd: (flags['--'] ?? []).map(String),
+    tty: Boolean(flags.tty),
+    interactive: Boolean(flags.interactive),
+    privileged: Boolean(flags.privileged),
+    capAdd: flags['cap-add'] ?? [],
+    capDrop: flags['cap-drop'] ?? [],
+    securityOpt: flags['security-opt'] ?? [],
+    ulimits: flags.ulimit ?? [],
+    readOnly: Boolean(flags['read-only']),
+    tmpfs: flags.tmpfs ?? [],
+    mounts: requests.map((r) => resolveMount(r, volumesDir)),
+    devices: flags.device ?? [],
+    memory,
+    memoryReservation: flags['memory-reservation'] !== undefined ? parseMemoryBytes(flags['memory-reservation']) : undefined,
+    memorySwap: flags['memory-swap'] !== undefined ? parseMemorySwap(flags['memory-swap']) : undefined,
+    nanoCpus: flags.cpus !== undefined ? parseCpus(flags.cpus) : undefined,
+    cpuShares: flags['cpu-shares'],
+    cpusetCpus: flags['cpuset-cpus'],
+    cpusetMems: flags['cpuset-mems'],
+    pidsLimit: flags['pids-limit'],
+    shmSize: flags['shm-size'] !== undefined ? parseMemoryBytes(flags['shm-size']) : undefined,
+    network: networkMode(flags.network),
+    labels,
+    init: Boolean(flags.init),
+    stopSignal: flags['stop-signal'],
+  };
+  return { options, restart: parseRestartPolicy(flags.restart ?? 'no') };
+}

@@ -1,0 +1,85 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor } from '../../context';
+import { runFlagOptions, runOptionsOf, RunFlags } from './run-flags';
+import { UsageError } from '../../../errors/kinds';
+import { ExitCode } from '../../../errors/exit-codes';
+import { Berth } from '../../../api/engine';
+import { ContainerState } from '../../../runtime/state';
+import { ProgressView } from '../../output/progress';
+import { familiarString, normalizeReference } from '../../../image/reference';
+import { CreateRequest, PullPolicy } from '../../../api/containers/create';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+function pullPolicy(value: string | undefined): PullPolicy {
+  if (value === undefined || value === 'missing' || value === 'always' || value === 'never') return value ?? 'missing';
+  throw new UsageError(`invalid pull option: '${value}': must be one of "always", "missing" or "never"`, { exitCode: ExitCode.RuntimeFailure });
+}
+
+/** Shared by run and create: parse flags, pull when missing (progress on stderr, as Docker), create. */
+export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<ContainerState> {
+  const { options, restart } = runOptionsOf(argv, engine.layout.volumes);
+  const progress = new ProgressView(process.stderr);
+  const request: CreateRequest = {
+    image: argv.image,
+    options,
+    pull: pullPolicy(argv.pull),
+    platform: argv.platform,
+    autoRemove: Boolean(argv.rm),
+    restartPolicy: { name: restart.name, maximumRetryCount: restart.maximumRetryCount },
+    onPull: (ref) => process.stderr.write(`Unable to find image '${familiarString(normalizeReference(ref))}' locally\n`),
+    onPullEvent: (event) => {
+      if (event.kind === 'resolved') process.stderr.write(`${event.reference.tag ?? event.reference.digest}: Pulling from ${event.reference.path}\n`);
+      else if (event.kind === 'layer') progress.update(event);
+      else {
+        progress.finish();
+        process.stderr.write(`Digest: ${event.digest}\nStatus: Downloaded newer image for ${argv.image}\n`);
+      }
+    },
+  };
+  return engine.containers.create(request);
+}
+
+/** Runs a created container in the foreground and returns its exit code. */
+export async function runAttached(engine: Berth, state: ContainerState): Promise<number> {
+  const interactive = state.hostConfig.interactive;
+  if (state.hostConfig.tty) {
+    throw new UsageError('run: -t (a pseudo-TTY) is not supported by berth yet; drop -t (-i alone works)', { exitCode: ExitCode.RuntimeFailure });
+  }
+  const started = await engine.containers.start(state.id, {
+    stdio: [interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+    parentDeath: true,
+  });
+  const forward = (signal: NodeJS.Signals) => started.init.child.kill(signal);
+  for (const signal of FORWARDED) process.on(signal, forward);
+  try {
+    const status = await started.exited;
+    return status.exitCode;
+  } finally {
+    for (const signal of FORWARDED) process.off(signal, forward);
+  }
+}
+
+export const run: Verb<RunFlags> = {
+  args: '<image>',
+  describe: 'Create and run a new container from an image',
+  options: (y: Argv) =>
+    runFlagOptions(y).option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' }),
+  async run(argv) {
+    if (argv.detach) {
+      throw new UsageError('run: -d (detached containers) needs the container monitor, which berth does not have yet', {
+        exitCode: ExitCode.RuntimeFailure,
+      });
+    }
+    const engine = engineFor(argv);
+    const state = await createFromFlags(engine, argv);
+    let code: number;
+    try {
+      code = await runAttached(engine, state);
+    } finally {
+      if (state.autoRemove) await engine.containers.remove(state.id, { force: true }).catch(() => undefined);
+    }
+    process.exitCode = code;
+  },
+};

@@ -1,0 +1,27 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { report } from '../../main';
+
+interface WaitArgs {
+  containers: string[];
+}
+
+export const wait: Verb<WaitArgs> = {
+  args: '<containers..>',
+  describe: 'Block until one or more containers stop, then print their exit codes',
+  options: (y: Argv) => y.positional('containers', { type: 'string', array: true }),
+  async run(argv) {
+    const engine = engineFor(argv);
+    let failed = false;
+    for (const name of argv.containers) {
+      try {
+        out(String(await engine.containers.wait(name)));
+      } catch (err) {
+        report(err);
+        failed = true;
+      }
+    }
+    if (failed) process.exitCode = 1;
+  },
+};
