@@ -17,25 +17,26 @@
  * allowed for a multithreaded process.
  */
 import * as fs from 'node:fs';
-import { CLONE_FS, NAMESPACE_FLAGS, NamespaceKind, setns, unshare } from '../sys/namespaces';
+import { CLONE_FS, NAMESPACE_FLAGS, NamespaceKind } from '../sys/namespaces';
+import { HostCalls, realHostCalls } from './host-calls';
 
 /** The order to step back: the mount namespace last, once the others are restored. */
 const RESTORE_ORDER: NamespaceKind[] = ['pid', 'net', 'ipc', 'uts', 'cgroup', 'mnt'];
 
-export function withNewNamespaces<T>(kinds: readonly NamespaceKind[], fn: () => T): T {
+export function withNewNamespaces<T>(kinds: readonly NamespaceKind[], fn: () => T, sys: HostCalls = realHostCalls): T {
   const saved = new Map<NamespaceKind, number>();
   for (const kind of RESTORE_ORDER) {
     if (kinds.includes(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
   }
   try {
-    unshare(CLONE_FS);
-    unshare(kinds.reduce((flags, kind) => flags | NAMESPACE_FLAGS[kind], 0));
+    sys.unshare(CLONE_FS);
+    sys.unshare(kinds.reduce((flags, kind) => flags | NAMESPACE_FLAGS[kind], 0));
     try {
       return fn();
     } finally {
       for (const [kind, fd] of saved) {
         try {
-          setns(fd, NAMESPACE_FLAGS[kind], `back into the host's ${kind} namespace`);
+          sys.setns(fd, NAMESPACE_FLAGS[kind], `back into the host's ${kind} namespace`);
         } catch (err) {
           // The process is now half inside a container: nothing it does next can be trusted.
           process.stderr.write(`Error: ${(err as Error).message}: berth cannot continue\n`);

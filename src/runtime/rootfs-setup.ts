@@ -11,14 +11,12 @@
  * cannot send a mount to a host path. /dev, /proc and /sys are replaced
  * when the image ships them as symlinks.
  */
-import * as fs from 'node:fs';
 import { Mount, Device } from './spec/types';
 import { parseMountOptions } from './mount-options';
-import { mount, MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
-import { ensureInRoot, fdPath, EntryKind } from '../sys/in-root';
-import { close, fchmodat, fchownat, makedev, mknodat, openat2, symlinkat, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
-import { sethostname } from '../sys/process';
-import { interfaceUp } from '../sys/net';
+import { HostCalls, realHostCalls } from './host-calls';
+import { MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
+import { fdPath, EntryKind } from '../sys/in-root';
+import { makedev, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
 import { SyscallError } from '../errors/syscall-error';
 
 export interface RootfsSetup {
@@ -52,81 +50,81 @@ export function overlayData(setup: Pick<RootfsSetup, 'lowerDirs' | 'upperDir' | 
   return `lowerdir=${setup.lowerDirs.join(':')},upperdir=${setup.upperDir},workdir=${setup.workDir}`;
 }
 
-function withFd<T>(fd: number, fn: (fd: number) => T): T {
+function withFd<T>(sys: HostCalls, fd: number, fn: (fd: number) => T): T {
   try {
     return fn(fd);
   } finally {
-    close(fd);
+    sys.close(fd);
   }
 }
 
-function mountKind(m: Mount): EntryKind {
+function mountKind(sys: HostCalls, m: Mount): EntryKind {
   if (m.type !== 'bind' && !m.options.includes('bind') && !m.options.includes('rbind')) return 'dir';
   try {
-    return fs.statSync(m.source).isDirectory() ? 'dir' : 'file';
+    return sys.isDirectory(m.source) ? 'dir' : 'file';
   } catch {
     throw new SyscallError('stat', 2, `bind source \`${m.source}\``);
   }
 }
 
-function applyMount(rootFd: number, m: Mount): void {
+function applyMount(sys: HostCalls, rootFd: number, m: Mount): void {
   const opts = parseMountOptions(m.options);
-  const kind = mountKind(m);
+  const kind = mountKind(sys, m);
   const replaceSymlink = RUNTIME_DIRS.has(m.destination);
-  withFd(ensureInRoot(rootFd, m.destination, kind, { replaceSymlink }), (target) => {
+  withFd(sys, sys.ensureInRoot(rootFd, m.destination, kind, { replaceSymlink }), (target) => {
     const where = `\`${m.destination}\` in the container`;
     if (opts.isBind) {
-      mount(m.source, fdPath(target), null, opts.flags & (MS_BIND | MS_REC), null, `bind \`${m.source}\` on ${where}`);
+      sys.mount(m.source, fdPath(target), null, opts.flags & (MS_BIND | MS_REC), null, `bind \`${m.source}\` on ${where}`);
     } else {
-      mount(m.source || m.type, fdPath(target), m.type, opts.flags, opts.data || null, `\`${m.type}\` on ${where}`);
+      sys.mount(m.source || m.type, fdPath(target), m.type, opts.flags, opts.data || null, `\`${m.type}\` on ${where}`);
     }
   });
   // A bind ignores every flag but MS_REC: apply ro/nosuid/... by remounting the new mount.
   const extra = opts.flags & ~(MS_BIND | MS_REC);
   if (opts.isBind && extra !== 0) {
-    withFd(ensureInRoot(rootFd, m.destination, kind), (mounted) =>
-      mount(null, fdPath(mounted), null, MS_BIND | MS_REMOUNT | extra, null, `remount \`${m.destination}\``),
+    withFd(sys, sys.ensureInRoot(rootFd, m.destination, kind), (mounted) =>
+      sys.mount(null, fdPath(mounted), null, MS_BIND | MS_REMOUNT | extra, null, `remount \`${m.destination}\``),
     );
   }
   if (opts.propagation !== 0) {
-    withFd(ensureInRoot(rootFd, m.destination, kind), (mounted) => mount(null, fdPath(mounted), null, opts.propagation, null));
+    withFd(sys, sys.ensureInRoot(rootFd, m.destination, kind), (mounted) => sys.mount(null, fdPath(mounted), null, opts.propagation, null));
   }
 }
 
-function createDevice(rootFd: number, device: Device): void {
+function createDevice(sys: HostCalls, rootFd: number, device: Device): void {
   const slash = device.path.lastIndexOf('/');
   const dir = device.path.slice(0, slash) || '/';
   const name = device.path.slice(slash + 1);
   const type = device.type === 'b' ? S_IFBLK : device.type === 'p' ? S_IFIFO : S_IFCHR;
-  withFd(ensureInRoot(rootFd, dir, 'dir'), (dirPathFd) => {
+  withFd(sys, sys.ensureInRoot(rootFd, dir, 'dir'), (dirPathFd) => {
     // mknodat needs a real directory fd, not O_PATH.
-    withFd(openat2(dirPathFd, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dirFd) => {
-      mknodat(dirFd, name, type | ((device.fileMode ?? 0o666) & 0o7777), makedev(device.major, device.minor), `\`${device.path}\``);
+    withFd(sys, sys.openat2(dirPathFd, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dirFd) => {
+      sys.mknodat(dirFd, name, type | ((device.fileMode ?? 0o666) & 0o7777), makedev(device.major, device.minor), `\`${device.path}\``);
       // mknod applies the process umask: set the mode the spec asks for.
-      fchmodat(dirFd, name, (device.fileMode ?? 0o666) & 0o7777, 0, `\`${device.path}\``);
-      fchownat(dirFd, name, device.uid ?? 0, device.gid ?? 0, 0x100, `\`${device.path}\``);
+      sys.fchmodat(dirFd, name, (device.fileMode ?? 0o666) & 0o7777, 0, `\`${device.path}\``);
+      sys.fchownat(dirFd, name, device.uid ?? 0, device.gid ?? 0, 0x100, `\`${device.path}\``);
     });
   });
 }
 
-export function setupRootfs(setup: RootfsSetup): void {
+export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls): void {
   // Nothing mounted from here on may propagate back to the host.
-  mount(null, '/', null, MS_REC | MS_PRIVATE, null, 'make `/` private');
-  mount('overlay', setup.rootfs, 'overlay', 0, overlayData(setup), `overlay on \`${setup.rootfs}\``);
-  const rootFd = openat2(-100, setup.rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
+  sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null, 'make `/` private');
+  sys.mount('overlay', setup.rootfs, 'overlay', 0, overlayData(setup), `overlay on \`${setup.rootfs}\``);
+  const rootFd = sys.openat2(-100, setup.rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
   try {
     // /proc must exist for berth-init, as a directory.
-    close(ensureInRoot(rootFd, '/proc', 'dir', { replaceSymlink: true }));
+    sys.close(sys.ensureInRoot(rootFd, '/proc', 'dir', { replaceSymlink: true }));
     for (const m of setup.mounts) {
       if (m.destination === '/proc' || m.type === 'cgroup') continue;
-      applyMount(rootFd, m);
+      applyMount(sys, rootFd, m);
     }
-    for (const device of setup.devices) createDevice(rootFd, device);
-    withFd(ensureInRoot(rootFd, '/dev', 'dir'), (devPath) =>
-      withFd(openat2(devPath, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dev) => {
+    for (const device of setup.devices) createDevice(sys, rootFd, device);
+    withFd(sys, sys.ensureInRoot(rootFd, '/dev', 'dir'), (devPath) =>
+      withFd(sys, sys.openat2(devPath, '.', { flags: O_DIRECTORY | O_CLOEXEC, resolve: 0 }), (dev) => {
         for (const [target, name] of DEV_LINKS) {
           try {
-            symlinkat(target, dev, name);
+            sys.symlinkat(target, dev, name);
           } catch (err) {
             if (!(err instanceof SyscallError && err.errno === 17)) throw err;
           }
@@ -134,13 +132,13 @@ export function setupRootfs(setup: RootfsSetup): void {
       }),
     );
   } finally {
-    close(rootFd);
+    sys.close(rootFd);
   }
-  if (setup.setHostname) sethostname(setup.hostname);
-  if (setup.loopback) interfaceUp('lo');
+  if (setup.setHostname) sys.sethostname(setup.hostname);
+  if (setup.loopback) sys.interfaceUp('lo');
   for (const [key, value] of Object.entries(setup.sysctl)) {
     // /proc/sys/net/* answers for the network namespace of the thread that opens it: ours, now.
-    fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+    sys.writeSysctl(key, value);
   }
 }
 
