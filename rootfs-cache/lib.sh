@@ -68,10 +68,10 @@ blob_path() {
   echo "$layout/blobs/${digest%%:*}/${digest#*:}"
 }
 
-# Digests of the layers of the image tagged $FIXTURE_TAG in a single-image layout.
+# Digests of the layers of the image tagged $2 (default $FIXTURE_TAG) in a layout.
 layer_digests() {
   local layout="$1" manifest
-  manifest=$(jq -r --arg t "$FIXTURE_TAG" \
+  manifest=$(jq -r --arg t "${2:-$FIXTURE_TAG}" \
     '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
     "$layout/index.json")
   jq -r '.layers[].digest' "$(blob_path "$layout" "$manifest")"
@@ -81,7 +81,8 @@ layer_digests() {
 expect_layer_entry() {
   local layout="$1" pattern="$2" digest
   for digest in $(layer_digests "$layout"); do
-    if tar -tzf "$(blob_path "$layout" "$digest")" | grep -Eq "$pattern"; then
+    # grep reads to the end (no -q), so tar never dies of SIGPIPE under pipefail.
+    if tar -tzf "$(blob_path "$layout" "$digest")" | grep -E "$pattern" > /dev/null; then
       return 0
     fi
   done

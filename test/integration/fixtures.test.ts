@@ -21,13 +21,13 @@ function readBlob(layout: string, digest: string): Buffer {
   return fs.readFileSync(path.join(layout, 'blobs', ...digest.split(':')));
 }
 
-/** The manifest (or index) that a layout's `latest` tag points at. */
-function taggedJson(layout: string): { mediaType?: string; layers?: Descriptor[]; manifests?: Descriptor[]; config?: Descriptor } {
+/** The manifest (or index) that a layout's tag (default `latest`) points at. */
+function taggedJson(layout: string, tag = FIXTURE_TAG): { mediaType?: string; layers?: Descriptor[]; manifests?: Descriptor[]; config?: Descriptor } {
   const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as {
     manifests: Array<Descriptor & { annotations?: Record<string, string> }>;
   };
-  const tagged = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === FIXTURE_TAG);
-  if (!tagged) throw new Error(`layout ${layout} has no \`${FIXTURE_TAG}\` tag`);
+  const tagged = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
+  if (!tagged) throw new Error(`layout ${layout} has no \`${tag}\` tag`);
   return JSON.parse(readBlob(layout, tagged.digest).toString('utf8'));
 }
 
@@ -112,6 +112,16 @@ describe('fixture images', () => {
 
     const verbose = spawnSync('tar', ['-tvzf', path.join(layout, 'blobs', ...layers[1].digest.split(':'))], { encoding: 'utf8' });
     expect(verbose.stdout).toMatch(/^h.* usr\/local\/bin\/bash-hardlink link to usr\/bin\/bash$/m);
+  });
+
+  it('debian:portable differs only in layer 2, which holds the hardlink target itself', () => {
+    const layout = fixtureLayout('debian');
+    const latest = taggedJson(layout).layers!.map((l) => l.digest);
+    const portable = taggedJson(layout, 'portable').layers!.map((l) => l.digest);
+    expect([portable[0], portable[2]]).toEqual([latest[0], latest[2]]);
+    expect(portable[1]).not.toBe(latest[1]);
+    const changes = tarEntries(path.join(layout, 'blobs', ...portable[1].split(':')));
+    expect(changes).toEqual(expect.arrayContaining(['usr/bin/bash', 'usr/local/bin/bash-hardlink', 'etc/.wh.issue.net']));
   });
 
   it('webserver and whalesay carry their config and extra layer over busybox', () => {

@@ -62,7 +62,8 @@ function mountsUnder(dir: string): string[] {
 
 /**
  * Like berth(), but does not block the event loop: needed when the test
- * process itself serves something berth talks to (the token issuer).
+ * process itself serves something berth talks to (the token issuer of
+ * registry.ts runs in its own process, so berth() works against it too).
  */
 export function berthAsync(args: string[], opts?: BerthOptions): Promise<BerthResult> {
   const argv = opts?.root ? ['--root', opts.root, ...args] : args;

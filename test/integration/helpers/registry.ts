@@ -18,9 +18,9 @@ export interface TestRegistry {
   /** Credentials that the `htpasswd` and `token` modes accept. */
   username?: string;
   password?: string;
-  /** `token` mode: where clients get tokens, and every request the issuer received. */
+  /** `token` mode: where clients get tokens, and every request the issuer received so far. */
   tokenRealm?: string;
-  tokenRequests?: TokenRequest[];
+  readonly tokenRequests?: TokenRequest[];
 }
 
 export interface StartRegistryOptions {
@@ -87,8 +87,9 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
       registry.password = PASSWORD;
     }
     if (issuer) {
-      registry.tokenRealm = issuer.realm;
-      registry.tokenRequests = issuer.requests;
+      const tokenIssuer = issuer;
+      registry.tokenRealm = tokenIssuer.realm;
+      Object.defineProperty(registry, 'tokenRequests', { enumerable: true, get: () => tokenIssuer.requests });
     }
     return registry;
   } catch (err) {

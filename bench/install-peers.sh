@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the peers that bench/pull.sh compares berth with (podman, docker.io)
+# from Debian when missing, without letting their packages start system daemons:
+# the benchmark runs its own private dockerd.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+missing=()
+command -v podman >/dev/null || missing+=(podman)
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v skopeo >/dev/null || missing+=(skopeo)
+command -v umoci >/dev/null || missing+=(umoci)
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "bench: installing ${missing[*]}" >&2
+policy=/usr/sbin/policy-rc.d
+made_policy=false
+if [[ ! -e "$policy" ]]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 0755 "$policy"
+  made_policy=true
+fi
+trap '$made_policy && rm -f "$policy"' EXIT
+apt-get update -q >&2
+apt-get install -y -q "${missing[@]}" >&2
