@@ -21,7 +21,7 @@
  *
  * Trace (trace=1) prints "berth-init: <step> <args>" to stderr before each step, in this order:
  *   unshare, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
- *   setrlimit*, pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
+ *   setrlimit*, [setsid+TIOCSCTTY], pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
  *   setresuid, [pdeathsig again], capset, ambient, stdio, execve.
  * Step names in error lines are the first word of the trace line (plus "plan" and "go").
  */
@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -85,7 +86,7 @@ struct plan {
   size_t nmasks;
   char *readonly[MAX_PATHS];
   size_t nreadonly;
-  int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace;
+  int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace, tty;
 };
 
 static char plan_buf[PLAN_MAX + 1]; /* records stay here; the plan points into it */
@@ -237,6 +238,7 @@ static void parse_record(char *record) {
   else if (strcmp(key, "pdeathsig") == 0) plan.pdeathsig = (int)parse_number(value, 10, key);
   else if (strcmp(key, "rootfs.readonly") == 0) plan.rootfs_readonly = flag(value, key);
   else if (strcmp(key, "trace") == 0) plan.trace = flag(value, key);
+  else if (strcmp(key, "tty") == 0) plan.tty = flag(value, key);
   else fail(EINVAL, "plan", key); /* CLI and init ship together: an unknown key is a bug */
 }
 
@@ -533,6 +535,12 @@ int main(void) {
     remount_readonly("/", "rootfs-readonly");
   }
   set_rlimits();
+  if (plan.tty) {
+    /* fd 0 is the slave of a pty the CLI opened in the container's devpts: make it our controlling tty */
+    trace("setsid+TIOCSCTTY");
+    if (setsid() < 0) fail(errno, "setsid", "");
+    if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) fail(errno, "setsid+TIOCSCTTY", "fd 0");
+  }
   set_pdeathsig("");
   enter_cwd();
   close_fds();

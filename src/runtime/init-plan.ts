@@ -5,7 +5,7 @@
  *   record  = key "=" value NUL            value: any bytes but NUL (UTF-8 here)
  *   order   = rootfs cwd arg* env* uid gid group* nonewprivs? cap.bounding cap.effective cap.permitted
  *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? pdeathsig? rootfs.readonly?
- *             trace?
+ *             trace? tty?
  *   cap.*   = lower-case hex bitmask (bit n = capability n)      rlimit = NAME ":" soft ":" hard
  *   soft, hard = decimal | "unlimited"                           flags are written only when set, as "=1"
  *
@@ -34,6 +34,8 @@ export interface InitPlan {
   readonlyRootfs: boolean;
   /** berth-init prints each step to stderr before doing it (tests). */
   trace?: boolean;
+  /** fd 0 is a pty slave: berth-init makes it the controlling terminal (setsid, TIOCSCTTY). */
+  tty?: boolean;
 }
 
 export interface InitError {
@@ -165,6 +167,7 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   }
   if (plan.readonlyRootfs) records.push(record('rootfs.readonly', 1));
   if (plan.trace) records.push(record('trace', 1));
+  if (plan.tty) records.push(record('tty', 1));
   records.push(record('end', 1));
   return Buffer.from(records.join(''), 'utf8');
 }

@@ -19,7 +19,9 @@ import { resourcesOf } from './resources';
 import { CgroupManager } from '../cgroups/manager';
 import { LayerStore } from '../storage/layer-store';
 import { close, openat2, O_CLOEXEC, O_DIRECTORY, O_PATH } from '../sys/fs-at';
-import { ensureInRoot, readFileInRoot } from '../sys/in-root';
+import { ensureInRoot, readFileInRoot, fdPath } from '../sys/in-root';
+import { openPtyInRoot, setWindowSize, Pty } from '../sys/pty';
+import { mount, MS_BIND } from '../sys/mount';
 
 export interface RuntimeContext {
   containers: ContainerStore;
@@ -28,7 +30,10 @@ export interface RuntimeContext {
 }
 
 export interface StartOptions {
+  /** Ignored for fds the pty takes (all three when the spec asks for a terminal). */
   stdio: [StdioSlot, StdioSlot, StdioSlot];
+  /** Initial size of the container's terminal, when the spec has one. */
+  windowSize?: { rows: number; columns: number };
   /** Kill the container when this process dies (foreground runs, until the monitor lands). */
   parentDeath: boolean;
   trace?: boolean;
@@ -42,6 +47,10 @@ export interface ExitStatus {
 export interface StartedContainer {
   state: ContainerState;
   init: InitProcess;
+  /** The pty master of a terminal container (the caller relays it and closes it). */
+  terminal?: number;
+  /** Sets the terminal's window size (SIGWINCH reaches the container). */
+  resize(rows: number, columns: number): void;
   exited: Promise<ExitStatus>;
 }
 
@@ -58,6 +67,26 @@ function resolveInRootfs(spec: Spec, rootfs: string): void {
     applyUser(spec, user);
     // Docker creates a missing working directory.
     close(ensureInRoot(rootFd, spec.process.cwd, 'dir'));
+  } finally {
+    close(rootFd);
+  }
+}
+
+/** A pty in the container's devpts, its slave also bound over /dev/console (as Docker does). */
+function openTerminal(rootfs: string, size: { rows: number; columns: number } | undefined): Pty {
+  const rootFd = openat2(-100, rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
+  try {
+    const pty = openPtyInRoot(rootFd);
+    if (size) setWindowSize(pty.master, size.rows, size.columns);
+    const source = ensureInRoot(rootFd, `/dev/pts/${pty.number}`, 'file');
+    const console = ensureInRoot(rootFd, '/dev/console', 'file');
+    try {
+      mount(fdPath(source), fdPath(console), null, MS_BIND, null, 'bind the terminal on `/dev/console`');
+    } finally {
+      close(source);
+      close(console);
+    }
+    return pty;
   } finally {
     close(rootFd);
   }
@@ -81,14 +110,24 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const cgroup = ctx.cgroup(spec);
     cgroup.create();
     let init: InitProcess;
+    let terminal: number | undefined;
     try {
       cgroup.apply(resourcesOf(spec));
       init = withNewNamespaces(namespacesToUnshare(spec), () => {
         setupRootfs(rootfsSetupOf(spec, paths, lowerDirs));
         resolveInRootfs(spec, paths.rootfs);
-        return spawnInit(initPlanOf(spec, paths, { parentDeath: options.parentDeath, trace: options.trace }), options.stdio);
+        const plan = initPlanOf(spec, paths, { parentDeath: options.parentDeath, trace: options.trace });
+        if (!spec.process.terminal) return spawnInit(plan, options.stdio);
+        const pty = openTerminal(paths.rootfs, options.windowSize);
+        terminal = pty.master;
+        try {
+          return spawnInit({ ...plan, tty: true }, [pty.slave, pty.slave, pty.slave]);
+        } finally {
+          close(pty.slave);
+        }
       });
     } catch (err) {
+      if (terminal !== undefined) close(terminal);
       cgroup.destroy();
       throw err;
     }
@@ -134,7 +173,10 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
       safe(() => cgroup.destroy(), undefined);
       return status;
     });
-    return { state, init, exited };
+    const resize = (rows: number, columns: number) => {
+      if (terminal !== undefined) safe(() => setWindowSize(terminal!, rows, columns), undefined);
+    };
+    return { state, init, exited, terminal, resize };
   });
 }
 

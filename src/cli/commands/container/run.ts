@@ -7,6 +7,7 @@ import { ExitCode } from '../../../errors/exit-codes';
 import { Berth } from '../../../api/engine';
 import { ContainerState } from '../../../runtime/state';
 import { ProgressView } from '../../output/progress';
+import { relayTerminal } from '../../output/terminal-relay';
 import { familiarString, normalizeReference } from '../../../image/reference';
 import { CreateRequest, PullPolicy } from '../../../api/containers/create';
 
@@ -44,20 +45,24 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
 /** Runs a created container in the foreground and returns its exit code. */
 export async function runAttached(engine: Berth, state: ContainerState): Promise<number> {
   const interactive = state.hostConfig.interactive;
-  if (state.hostConfig.tty) {
-    throw new UsageError('run: -t (a pseudo-TTY) is not supported by berth yet; drop -t (-i alone works)', { exitCode: ExitCode.RuntimeFailure });
-  }
+  const windowSize = process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
   const started = await engine.containers.start(state.id, {
     stdio: [interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+    windowSize,
     parentDeath: true,
   });
+  const relay = started.terminal === undefined ? undefined : relayTerminal(started.terminal, { input: interactive, resize: started.resize });
+  // With a terminal, Ctrl-C travels as a byte through the pty; without one, signals are proxied.
   const forward = (signal: NodeJS.Signals) => started.init.child.kill(signal);
-  for (const signal of FORWARDED) process.on(signal, forward);
+  const proxied = relay ? FORWARDED.filter((s) => s !== 'SIGINT' && s !== 'SIGWINCH') : FORWARDED;
+  for (const signal of proxied) process.on(signal, forward);
   try {
     const status = await started.exited;
+    if (relay) await Promise.race([relay.done, new Promise((r) => setTimeout(r, 1000))]);
     return status.exitCode;
   } finally {
-    for (const signal of FORWARDED) process.off(signal, forward);
+    relay?.stop();
+    for (const signal of proxied) process.off(signal, forward);
   }
 }
 
