@@ -27,3 +27,6 @@ $berth import --change 'CMD ["sh"]' --change 'ENV PATH=/usr/local/sbin:/usr/loca
 
 echo "==> berth images"
 $berth images
+
+echo "==> berth run --rm busybox (an isolated container from that image)"
+$berth run --rm busybox sh -c 'echo "hello from PID $$ in container $(hostname)"; id'
