@@ -13,6 +13,9 @@
  */
 import { ExitCode } from '../errors/exit-codes';
 import { UsageError } from '../errors/kinds';
+import { CAPABILITIES, capabilitiesInMask } from './spec/capabilities';
+
+export { CAPABILITIES };
 
 export interface InitPlan {
   rootfs: string;
@@ -47,17 +50,6 @@ export interface InitError {
 /** The byte that lets berth-init go on once the CLI has put it in its cgroup. */
 export const GO_BYTE: Buffer = Buffer.from('g');
 
-/** Capability names by number, as in linux/capability.h (CAP_LAST_CAP = 40). */
-export const CAPABILITIES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
-  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT',
-  'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE',
-  'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
-  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND',
-  'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
-];
-
 /** Resource names berth-init knows, without the RLIMIT_ prefix. */
 const RLIMITS = new Set([
   'CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS', 'LOCKS', 'SIGPENDING',
@@ -90,9 +82,7 @@ export function capabilityMask(names: string[]): bigint {
 }
 
 /** Bitmask -> names in capability-number order; bits beyond CAP_LAST_CAP have no name and are left out. */
-export function capabilityNames(mask: bigint): string[] {
-  return CAPABILITIES.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n);
-}
+export const capabilityNames = capabilitiesInMask;
 
 function record(key: string, value: string | number): string {
   const text = String(value);

@@ -8,7 +8,7 @@ import { pull } from './image/pull';
 import { ls } from './image/ls';
 import { rm } from './image/rm';
 import { tag } from './image/tag';
-import { inspect } from './image/inspect';
+import { inspect, inspectOf } from './image/inspect';
 import { history } from './image/history';
 import { prune } from './image/prune';
 import { check } from './system/check';
@@ -31,7 +31,7 @@ const imageVerbs: CommandModule[] = [
   mount('pull', pull),
   mount(['rm', 'remove'], rm),
   mount('tag', tag),
-  mount('inspect', inspect),
+  mount('inspect', inspectOf('image', 'Display detailed information on one or more images')),
   mount('history', history),
   mount('prune', prune),
   mount('import', importVerb),
@@ -48,7 +48,7 @@ const containerVerbs: CommandModule[] = [
   mount(['rm', 'remove'], containerRm),
   mount('kill', kill),
   mount('wait', wait),
-  mount('inspect', { ...inspect, describe: 'Display detailed information on one or more containers' }),
+  mount('inspect', inspectOf('container', 'Display detailed information on one or more containers')),
 ];
 
 /** Verbs whose arguments after the image are the container's command (Docker stops parsing flags there). */

@@ -31,17 +31,6 @@ export function capabilitiesInMask(mask: bigint): string[] {
   return CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
 }
 
-/** The mask of a list of capability names (for the init plan's cap.* records). */
-export function capabilityMask(names: readonly string[]): bigint {
-  let mask = 0n;
-  for (const name of names) {
-    const bit = CAPABILITIES.indexOf(name);
-    if (bit < 0) throw unknownCapability(name);
-    mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-
 function unknownCapability(name: string): UsageError {
   return new UsageError(`unknown capability: ${JSON.stringify(name)}`, { exitCode: 125 });
 }

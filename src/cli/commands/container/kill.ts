@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
-import { report } from '../../main';
+import { forEachReported } from '../../bulk';
 
 interface KillArgs {
   containers: string[];
@@ -15,18 +15,11 @@ export const kill: Verb<KillArgs> = {
     y
       .positional('containers', { type: 'string', array: true })
       .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal to send to the container' }),
-  run(argv) {
+  async run(argv) {
     const engine = engineFor(argv);
-    let failed = false;
-    for (const name of argv.containers) {
-      try {
-        engine.containers.kill(name, argv.signal);
-        out(name);
-      } catch (err) {
-        report(err);
-        failed = true;
-      }
-    }
-    if (failed) process.exitCode = 1;
+    await forEachReported(argv.containers, (name) => {
+      engine.containers.kill(name, argv.signal);
+      out(name);
+    });
   },
 };

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
-import { report } from '../../main';
+import { forEachReported } from '../../bulk';
 
 interface RmArgs {
   containers: string[];
@@ -19,16 +19,9 @@ export const rm: Verb<RmArgs> = {
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove anonymous volumes associated with the container' }),
   async run(argv) {
     const engine = engineFor(argv);
-    let failed = false;
-    for (const name of argv.containers) {
-      try {
-        await engine.containers.remove(name, { force: argv.force, volumes: argv.volumes });
-        out(name);
-      } catch (err) {
-        report(err);
-        failed = true;
-      }
-    }
-    if (failed) process.exitCode = 1;
+    await forEachReported(argv.containers, async (name) => {
+      await engine.containers.remove(name, { force: argv.force, volumes: argv.volumes });
+      out(name);
+    });
   },
 };

@@ -58,7 +58,8 @@ export interface RunFlags {
   'group-add'?: string[];
 }
 
-const list = { type: 'string', array: true, requiresArg: true } as const;
+// One value per flag, as Docker: a greedy array would swallow the image and the command.
+const list = { type: 'string', array: true, nargs: 1 } as const;
 
 export function runFlagOptions(y: Argv): Argv {
   return y

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
-import { report } from '../../main';
+import { forEachReported } from '../../bulk';
 
 interface WaitArgs {
   containers: string[];
@@ -13,15 +13,6 @@ export const wait: Verb<WaitArgs> = {
   options: (y: Argv) => y.positional('containers', { type: 'string', array: true }),
   async run(argv) {
     const engine = engineFor(argv);
-    let failed = false;
-    for (const name of argv.containers) {
-      try {
-        out(String(await engine.containers.wait(name)));
-      } catch (err) {
-        report(err);
-        failed = true;
-      }
-    }
-    if (failed) process.exitCode = 1;
+    await forEachReported(argv.containers, async (name) => out(String(await engine.containers.wait(name))));
   },
 };

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
-import { report } from '../../main';
+import { forEachReported } from '../../bulk';
 import { inspectContainer } from '../../../api/containers/inspect';
 
 interface InspectArgs {
@@ -18,27 +18,25 @@ export const inspect: Verb<InspectArgs> = {
     y
       .positional('names', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
       .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
-  run(argv) {
+  async run(argv) {
     const engine = engineFor(argv);
     const found: unknown[] = [];
-    let failed = false;
-    for (const name of argv.names) {
-      try {
-        const container = argv.type === 'image' ? undefined : engine.containers.store.find(name);
-        if (container) found.push(inspectContainer(container));
-        else if (argv.type === 'container') engine.containers.get(name);
-        else found.push(engine.images.inspect(name));
-      } catch (err) {
-        report(err);
-        failed = true;
-      }
-    }
+    await forEachReported(argv.names, (name) => {
+      const container = argv.type === 'image' ? undefined : engine.containers.store.find(name);
+      if (container) found.push(inspectContainer(container));
+      else if (argv.type === 'container') engine.containers.get(name);
+      else found.push(engine.images.inspect(name));
+    });
     if (argv.format && argv.format !== 'json') {
       const render = compileTemplate(argv.format, { missingKey: 'error' });
       for (const item of found) out(render(item));
     } else {
       out(JSON.stringify(found, null, 4));
     }
-    if (failed) process.exitCode = 1;
   },
 };
+
+/** `image inspect` and `container inspect` look only at their own kind; plain `inspect` at both. */
+export function inspectOf(type: 'container' | 'image', describe: string): Verb<InspectArgs> {
+  return { ...inspect, describe, run: (argv) => inspect.run({ ...argv, type }) };
+}

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
-import { report } from '../../main';
+import { forEachReported } from '../../bulk';
 
 interface RmArgs {
   images: string[];
@@ -18,18 +18,10 @@ export const rm: Verb<RmArgs> = {
       .option('no-prune', { type: 'boolean', describe: 'Do not delete untagged parents (accepted for compatibility)' }),
   async run(argv) {
     const engine = engineFor(argv);
-    let failed = false;
-    // Like Docker: every image is tried; a failure is reported and the rest go on.
-    for (const name of argv.images) {
-      try {
-        for (const line of await engine.images.remove(name, { force: argv.force })) {
-          out('Untagged' in line ? `Untagged: ${line.Untagged}` : `Deleted: ${line.Deleted}`);
-        }
-      } catch (err) {
-        report(err);
-        failed = true;
+    await forEachReported(argv.images, async (name) => {
+      for (const line of await engine.images.remove(name, { force: argv.force })) {
+        out('Untagged' in line ? `Untagged: ${line.Untagged}` : `Deleted: ${line.Deleted}`);
       }
-    }
-    if (failed) process.exitCode = 1;
+    });
   },
 };

@@ -1,12 +1,12 @@
 import {
   CAPABILITIES,
   capabilitiesInMask,
-  capabilityMask,
   normalizeCapabilities,
   parseCapabilityMask,
   resolveCapabilities,
 } from '../../../../src/runtime/spec/capabilities';
 import { DEFAULT_CAPABILITIES } from '../../../../src/runtime/spec/defaults';
+import { capabilityMask } from '../../../../src/runtime/init-plan';
 
 const FULL = (1n << 41n) - 1n; // CAP_CHOWN .. CAP_CHECKPOINT_RESTORE
 const WITHOUT_SYS_RESOURCE = 0x1fffeffffffn; // this sandbox's CapBnd
