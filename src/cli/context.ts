@@ -1,9 +1,11 @@
-import { Berth } from '../api/engine';
+import type { Berth } from '../api/engine';
 import type { GlobalOptions } from './main';
 
 /** The engine for the data root and config file the global flags name. */
 export function engineFor(args: GlobalOptions): Berth {
-  return new Berth({ root: args.root, configFile: args.config, extraInsecureRegistries: args['insecure-registry'] });
+  // Loaded here, not at the top: `berth --help` and usage errors never need the engine.
+  const { Berth: Engine } = require('../api/engine') as typeof import('../api/engine');
+  return new Engine({ root: args.root, configFile: args.config, extraInsecureRegistries: args['insecure-registry'] });
 }
 
 /** Writes text to stdout, adding a final newline when missing and text is not empty. */

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { Images } from '../images/images';
-import { PullEvent } from '../images/pull';
+import type { PullEvent } from '../images/pull';
 import { ContainerStore } from '../../runtime/container-store';
 import { ContainerState } from '../../runtime/state';
 import { buildSpec } from '../../runtime/spec/build-spec';

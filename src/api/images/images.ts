@@ -7,15 +7,26 @@ import { Store } from '../../image/store/store';
 import { ImageRecord } from '../../image/store/image-store';
 import { HistoryEntry, ImageConfig } from '../../image/oci-types';
 import { normalizeReference, formatReference, familiarString, familiarName, parseReference } from '../../image/reference';
-import { Puller, PullOptions, PullResult } from './pull';
+import type { PullOptions, PullResult } from './pull';
 import { findImage, getImage } from './lookup';
 import { ImageSummary, ImageInspect, HistoryRow, RemoveLine } from './views';
 import { ConflictError, NotFoundError } from '../../errors/kinds';
-import { importImage, ImportOptions, ImportResult, ImportSource } from './import';
-import { saveToFile, saveToStream } from './save';
-import { loadImages, LoadedImage } from './load';
-import { Pusher, PushOptions, PushedTag } from './push';
-import { login, logout, LoginOptions } from './login';
+import type { ImportOptions, ImportResult, ImportSource } from './import';
+import type { LoadedImage } from './load';
+import type { PushOptions, PushedTag } from './push';
+import type { LoginOptions } from './login';
+
+// The verbs that talk to registries or read archives pull in the HTTP
+// client, tar and zlib: load them on first use, so that `run` of a local
+// image or `ps` never pays for them (start-up time is on the hot path).
+const lazy = {
+  pull: () => require('./pull') as typeof import('./pull'),
+  import: () => require('./import') as typeof import('./import'),
+  save: () => require('./save') as typeof import('./save'),
+  load: () => require('./load') as typeof import('./load'),
+  push: () => require('./push') as typeof import('./push'),
+  login: () => require('./login') as typeof import('./login'),
+};
 
 export interface RemoveOptions {
   force?: boolean;
@@ -34,15 +45,13 @@ export interface ContainerUsage {
 }
 
 export class Images {
-  private readonly puller: Puller;
   containerUsage?: ContainerUsage;
 
   constructor(readonly settings: Settings, readonly store: Store) {
-    this.puller = new Puller(settings, store);
   }
 
   pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
-    return this.puller.pull(reference, options);
+    return new (lazy.pull().Puller)(this.settings, this.store).pull(reference, options);
   }
 
   /** The record of a local image, by reference, ID or ID prefix; throws NotFoundError. */
@@ -198,30 +207,31 @@ export class Images {
 
   /** Docker's `import`: a rootfs tarball (file, or a stream such as stdin) becomes a one-layer image. */
   import(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-    return importImage(this.store, source, options);
+    return lazy.import().importImage(this.store, source, options);
   }
 
   /** Docker's `save`: writes a docker-archive that is also an OCI layout to `output` (a file path or a stream left open). */
   save(names: readonly string[], output: string | NodeJS.WritableStream): Promise<void> {
+    const { saveToFile, saveToStream } = lazy.save();
     return typeof output === 'string' ? saveToFile(this.store, names, output) : saveToStream(this.store, names, output);
   }
 
   /** Docker's `load`: every image of a docker-archive or OCI layout tarball (any compression). */
   load(source: NodeJS.ReadableStream): Promise<LoadedImage[]> {
-    return loadImages(this.store, source);
+    return lazy.load().loadImages(this.store, source);
   }
 
   /** Docker's `push`: a local tag (or every tag of a repository) to its registry. */
   push(name: string, options: PushOptions = {}): Promise<PushedTag[]> {
-    return new Pusher(this.settings, this.store).push(name, options);
+    return new (lazy.push().Pusher)(this.settings, this.store).push(name, options);
   }
 
   /** Checks credentials against a registry and saves them; returns the server they are saved under. */
   login(options: LoginOptions): Promise<string> {
-    return login(this.settings, this.store, options);
+    return lazy.login().login(this.settings, this.store, options);
   }
 
   logout(server?: string): Promise<{ server: string; removed: boolean }> {
-    return logout(this.store, server);
+    return lazy.login().logout(this.store, server);
   }
 }
