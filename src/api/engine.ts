@@ -7,6 +7,8 @@ import { DataRoot } from '../config/layout';
 import { Store } from '../image/store/store';
 import { Images } from './images/images';
 import { Containers } from './containers/containers';
+import { Volumes } from './volumes/volumes';
+import { System } from './system/system';
 
 export class Berth {
   readonly settings: Settings;
@@ -14,13 +16,18 @@ export class Berth {
   readonly store: Store;
   readonly images: Images;
   readonly containers: Containers;
+  readonly volumes: Volumes;
+  readonly system: System;
 
   constructor(input: SettingsInput = {}) {
     this.settings = loadSettings(input);
     this.layout = new DataRoot(this.settings.root);
     this.store = new Store(this.layout);
     this.images = new Images(this.settings, this.store);
-    this.containers = new Containers(this.layout, this.images, this.store.layers);
+    this.volumes = new Volumes(this.layout);
+    this.containers = new Containers(this.layout, this.images, this.store.layers, this.volumes);
+    this.volumes.containerUsage = { volumeUsers: (name) => this.containers.volumeUsers(name) };
+    this.system = new System(this.settings, this.images, this.containers, this.volumes);
     // Images used by containers are not removed, and their layers are not collected.
     this.images.containerUsage = {
       imageUser: (id) => this.containers.imageUser(id),

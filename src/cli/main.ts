@@ -54,6 +54,8 @@ export function splitCommandTail(argv: string[]): string[] {
       if ([...letters].every((l) => BOOLEAN_SHORT.has(l)) && !(letters === 'h' && words.length > 0)) {
         // -h is --help before the verb, --hostname (with a value) after it
       } else if (letters.length === 1) {
+        // yargs knows -h only as --help: spell the hostname flag out for it.
+        if (letters === 'h') argv = [...argv.slice(0, i), '--hostname', ...argv.slice(i + 1)];
         i++;
       }
     } else {

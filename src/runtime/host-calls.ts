@@ -10,6 +10,7 @@ import { close, fchmodat, fchownat, mknodat, openat2, symlinkat } from '../sys/f
 import { sethostname } from '../sys/process';
 import { interfaceUp } from '../sys/net';
 import { setns, unshare } from '../sys/namespaces';
+import { copyImageContent } from './volume-content';
 import * as fs from 'node:fs';
 
 export interface HostCalls {
@@ -29,6 +30,8 @@ export interface HostCalls {
   writeSysctl(key: string, value: string): void;
   /** Is the bind source a directory? (stat on the host) */
   isDirectory(hostPath: string): boolean;
+  /** Fills an empty volume with the image's content at a path; true when the volume then holds something. */
+  copyImageContent: typeof copyImageContent;
 }
 
 export const realHostCalls: HostCalls = {
@@ -46,4 +49,5 @@ export const realHostCalls: HostCalls = {
   interfaceUp,
   writeSysctl: (key, value) => fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value),
   isDirectory: (hostPath) => fs.statSync(hostPath).isDirectory(),
+  copyImageContent,
 };

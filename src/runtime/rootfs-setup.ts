@@ -33,6 +33,8 @@ export interface RootfsSetup {
   setHostname: boolean;
   /** Written under /proc/sys while inside the new namespaces (net.* apply to the new network namespace). */
   sysctl: Record<string, string>;
+  /** Destinations of volume mounts to fill with the image's content first (new volumes). */
+  volumeCopies?: string[];
 }
 
 /** Directories the runtime owns: a symlink shipped in their place is replaced. */
@@ -107,7 +109,9 @@ function createDevice(sys: HostCalls, rootFd: number, device: Device): void {
   });
 }
 
-export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls): void {
+/** Sets the container's filesystem up; returns the destinations of the volumes that hold content now (see volumeCopies). */
+export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls): string[] {
+  const filled: string[] = [];
   // Nothing mounted from here on may propagate back to the host.
   sys.mount(null, '/', null, MS_REC | MS_PRIVATE, null, 'make `/` private');
   sys.mount('overlay', setup.rootfs, 'overlay', 0, overlayData(setup), `overlay on \`${setup.rootfs}\``);
@@ -117,6 +121,10 @@ export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls):
     sys.close(sys.ensureInRoot(rootFd, '/proc', 'dir', { replaceSymlink: true }));
     for (const m of setup.mounts) {
       if (m.destination === '/proc' || m.type === 'cgroup') continue;
+      // Before the volume hides it: the image's files at the mount point (the overlay is mounted).
+      if (setup.volumeCopies?.includes(m.destination) && sys.copyImageContent(rootFd, m.destination, m.source)) {
+        filled.push(m.destination);
+      }
       applyMount(sys, rootFd, m);
     }
     for (const device of setup.devices) createDevice(sys, rootFd, device);
@@ -140,5 +148,6 @@ export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls):
     // /proc/sys/net/* answers for the network namespace of the thread that opens it: ours, now.
     sys.writeSysctl(key, value);
   }
+  return filled;
 }
 

@@ -27,6 +27,13 @@ export interface RuntimeContext {
   containers: ContainerStore;
   layers: LayerStore;
   cgroup: (spec: Spec) => CgroupManager;
+  /** The volume store's answers for the once-only copy of the image's content into new volumes. */
+  volumes?: VolumeContent;
+}
+
+export interface VolumeContent {
+  needsContent(name: string): boolean;
+  markPopulated(name: string): void;
 }
 
 export interface StartOptions {
@@ -107,6 +114,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const spec = readSpec(state.bundle);
     const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
     for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
+    const copies = (state.volumes ?? []).filter((v) => v.copyData && ctx.volumes?.needsContent(v.name));
     const cgroup = ctx.cgroup(spec);
     cgroup.create();
     let init: InitProcess;
@@ -114,7 +122,8 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     try {
       cgroup.apply(resourcesOf(spec));
       init = withNewNamespaces(namespacesToUnshare(spec), () => {
-        setupRootfs(rootfsSetupOf(spec, paths, lowerDirs));
+        const filled = setupRootfs({ ...rootfsSetupOf(spec, paths, lowerDirs), volumeCopies: copies.map((v) => v.destination) });
+        for (const v of copies) if (filled.includes(v.destination)) ctx.volumes?.markPopulated(v.name);
         resolveInRootfs(spec, paths.rootfs);
         const plan = initPlanOf(spec, paths, { parentDeath: options.parentDeath, trace: options.trace });
         if (!spec.process.terminal) return spawnInit(plan, options.stdio);

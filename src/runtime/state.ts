@@ -36,6 +36,15 @@ export interface ContainerState {
   restartCount: number;
   /** The run options that created the container, for inspect and restart. */
   hostConfig: HostConfigSummary;
+  /** The volumes mounted in the container (Docker's MountPoints of type volume). */
+  volumes?: VolumeMountPoint[];
+}
+
+export interface VolumeMountPoint {
+  name: string;
+  destination: string;
+  /** Fill a volume that was never populated with the image's content at `destination` (not with volume-nocopy). */
+  copyData: boolean;
 }
 
 export interface HostConfigSummary {

@@ -16,7 +16,12 @@ import { detectLayout, cgroupManager, CgroupLayout } from '../../cgroups/detect'
 import { pidfdOpen, pidfdSendSignal } from '../../sys/process';
 import { close } from '../../sys/fs-at';
 import { createContainer, CreateRequest } from './create';
-import { UsageError } from '../../errors/kinds';
+import { pruneContainers, PruneContainersResult, isActive } from './prune';
+import { topOfPids, ContainerTop } from './top';
+import { sampleStats, statsRow, ContainerStats } from './stats';
+import type { CgroupManager } from '../../cgroups/manager';
+import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
+import { Volumes } from '../volumes/volumes';
 
 export interface RemoveContainerOptions {
   force?: boolean;
@@ -27,7 +32,12 @@ export class Containers {
   readonly store: ContainerStore;
   private layoutCache?: CgroupLayout;
 
-  constructor(readonly layout: DataRoot, private readonly images: Images, private readonly layers: LayerStore) {
+  constructor(
+    readonly layout: DataRoot,
+    private readonly images: Images,
+    private readonly layers: LayerStore,
+    private readonly volumes: Volumes = new Volumes(layout),
+  ) {
     this.store = new ContainerStore(layout);
   }
 
@@ -41,11 +51,15 @@ export class Containers {
       containers: this.store,
       layers: this.layers,
       cgroup: (spec) => cgroupManager(this.cgroupLayout(), spec.linux.cgroupsPath),
+      volumes: {
+        needsContent: (name) => this.volumes.needsContent(name),
+        markPopulated: (name) => this.volumes.markPopulated(name),
+      },
     };
   }
 
   create(request: CreateRequest): Promise<ContainerState> {
-    return createContainer(this.images, this.store, request, this.cgroupLayout().version);
+    return createContainer(this.images, this.store, this.volumes, request, this.cgroupLayout().version);
   }
 
   start(ref: string, options: StartOptions): Promise<StartedContainer> {
@@ -66,9 +80,53 @@ export class Containers {
     return this.store.list().find((c) => c.imageId === imageId)?.id;
   }
 
+  /** IDs of the containers (running or not) that mount a volume: Docker refuses to remove it. */
+  volumeUsers(name: string): string[] {
+    return this.store.list().filter((c) => (c.volumes ?? []).some((v) => v.name === name)).map((c) => c.id);
+  }
+
   /** Layers that containers' root filesystems stack on. */
   layersInUse(): Set<string> {
     return new Set(this.store.list().flatMap((c) => (c.topLayer ? this.layers.lowerChain(c.topLayer) : [])));
+  }
+
+  /** Docker's `rename`: the container keeps its ID, state and cgroup; only the name changes. */
+  async rename(ref: string, newName: string): Promise<ContainerState> {
+    const state = this.store.get(ref);
+    if (newName.replace(/^\//, '') === state.name) {
+      throw new ConflictError(`rename \`${state.name}\`: renaming a container with the same name as its current name`);
+    }
+    await this.store.rename(state.id, newName);
+    return this.store.get(state.id);
+  }
+
+  /** Docker's `container prune`: removes every container that is not running or paused. */
+  prune(): Promise<PruneContainersResult> {
+    return pruneContainers(this.store.list(), (id) => this.remove(id));
+  }
+
+  /** Docker's `top`: host `ps` (default `-ef`) over the container's processes. */
+  top(ref: string, psArgs: readonly string[] = []): ContainerTop {
+    const state = this.store.get(ref);
+    if (state.status !== 'running' && state.status !== 'paused') throw new ConflictError(`container ${state.id} is not running`);
+    return topOfPids(this.cgroupOf(state).pids(), psArgs);
+  }
+
+  /**
+   * Docker's `stats --no-stream`: the named containers (default: the running
+   * ones), each sampled twice `intervalMs` apart for its CPU %.
+   */
+  async stats(refs: readonly string[] = [], options: { intervalMs?: number } = {}): Promise<ContainerStats[]> {
+    const states = refs.length > 0 ? refs.map((r) => this.store.get(r)) : this.list();
+    const managers = states.map((s) => (isActive(s) ? this.cgroupOf(s) : undefined));
+    const before = states.map((s, i) => sampleStats(s, managers[i]));
+    await sleep(options.intervalMs ?? 1000);
+    return states.map((s, i) => statsRow(s, before[i], sampleStats(this.store.find(s.id) ?? s, managers[i])));
+  }
+
+  /** The cgroup of a container, from its bundle's spec. */
+  private cgroupOf(state: ContainerState): CgroupManager {
+    return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
   }
 
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
@@ -115,8 +173,20 @@ export class Containers {
         // no spec or no cgroup: nothing to clean
       }
       this.store.remove(latest.id);
+      if (options.volumes) this.removeAnonymousVolumes(latest);
       return latest;
     });
+  }
+
+  /** rm -v and run --rm: the container's anonymous volumes go with it; one another container still uses stays. */
+  private removeAnonymousVolumes(state: ContainerState): void {
+    for (const name of state.hostConfig.anonymousVolumes ?? []) {
+      try {
+        this.volumes.remove(name);
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
+      }
+    }
   }
 }
 

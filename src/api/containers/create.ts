@@ -15,7 +15,10 @@ import { defaultHostname } from '../../runtime/spec/defaults';
 import { writeFileAtomic } from '../../sys/atomic-file';
 import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
 import { writeEtcFiles } from './etc-files';
+import { reaperBinary } from '../../runtime/reaper-binary';
 import { NotFoundError } from '../../errors/kinds';
+import { Volumes } from '../volumes/volumes';
+import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
 import { ExitCode } from '../../errors/exit-codes';
 
@@ -50,23 +53,31 @@ async function ensureImage(images: Images, request: CreateRequest): Promise<stri
   return images.get(request.image).id;
 }
 
-export async function createContainer(images: Images, containers: ContainerStore, request: CreateRequest, cgroupVersion: 1 | 2): Promise<ContainerState> {
+export async function createContainer(
+  images: Images,
+  containers: ContainerStore,
+  volumes: Volumes,
+  request: CreateRequest,
+  cgroupVersion: 1 | 2,
+): Promise<ContainerState> {
   try {
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
     const options = request.options;
     let bundleDir: string | undefined;
+    let attached: AttachedVolumes | undefined;
     return await containers.reserve(options.name, (id, name) => {
       bundleDir = containers.dir(id);
       fs.mkdirSync(bundleDir, { recursive: true, mode: 0o711 });
       const facts = hostFacts();
       const hostname = options.hostname || (options.network === 'host' ? facts.hostHostname : defaultHostname(id));
       const etc = writeEtcFiles(bundleDir, hostname, options.network === 'host');
+      attached = attachVolumes(volumes, options, config);
       const built = buildSpec({
         id,
         image: config,
-        options,
+        options: { ...options, mounts: attached.mounts },
         rootfs: `${bundleDir}/rootfs`,
         callerBoundingSet: callerBoundingSet(),
         callerHardLimits: callerHardLimits(),
@@ -74,6 +85,7 @@ export async function createContainer(images: Images, containers: ContainerStore
         hostHostname: facts.hostHostname,
         cgroupVersion,
         etcFiles: etc,
+        initBinary: options.init ? reaperBinary() : undefined,
       });
       built.spec.annotations['berth.user'] = built.userSpec;
       writeFileAtomic(`${bundleDir}/config.json`, serializeSpec(built.spec));
@@ -101,12 +113,16 @@ export async function createContainer(images: Images, containers: ContainerStore
           restartPolicy: request.restartPolicy ?? { name: 'no', maximumRetryCount: 0 },
           portBindings: {},
           binds: options.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}${m.readonly ? ':ro' : ''}`),
-          anonymousVolumes: [],
+          anonymousVolumes: attached.anonymous,
           stopSignal: built.stopSignal,
         },
+        volumes: attached.mountPoints,
       };
     }).catch((err) => {
-      if (bundleDir && !fs.existsSync(`${bundleDir}/state.json`)) fs.rmSync(bundleDir, { recursive: true, force: true });
+      if (bundleDir && !fs.existsSync(`${bundleDir}/state.json`)) {
+        fs.rmSync(bundleDir, { recursive: true, force: true });
+        attached?.rollback();
+      }
       throw err;
     });
   } catch (err) {

@@ -19,6 +19,19 @@ import { ps } from './container/ps';
 import { rm as containerRm } from './container/rm';
 import { kill } from './container/kill';
 import { wait } from './container/wait';
+import { rename } from './container/rename';
+import { prune as containerPrune } from './container/prune';
+import { top } from './container/top';
+import { stats } from './container/stats';
+import { version } from './system/version';
+import { info } from './system/info';
+import { df } from './system/df';
+import { prune as systemPrune } from './system/prune';
+import { create as volumeCreate } from './volume/create';
+import { ls as volumeLs } from './volume/ls';
+import { rm as volumeRm } from './volume/rm';
+import { inspect as volumeInspect } from './volume/inspect';
+import { prune as volumePrune } from './volume/prune';
 import { importVerb } from './image/import';
 import { save } from './image/save';
 import { load } from './image/load';
@@ -49,15 +62,28 @@ const containerVerbs: CommandModule[] = [
   mount('kill', kill),
   mount('wait', wait),
   mount('inspect', inspectOf('container', 'Display detailed information on one or more containers')),
+  mount('rename', rename),
+  mount('prune', containerPrune),
+  mount('top', top),
+  mount('stats', stats),
 ];
 
 /** Verbs whose arguments after the image are the container's command (Docker stops parsing flags there). */
-export const COMMAND_TAKING_VERBS = new Set(['run', 'create', 'exec']);
+export const COMMAND_TAKING_VERBS = new Set(['run', 'create', 'exec', 'top']);
+
+const volumeVerbs: CommandModule[] = [
+  mount('create', volumeCreate),
+  mount(['ls', 'list'], volumeLs),
+  mount(['rm', 'remove'], volumeRm),
+  mount('inspect', volumeInspect),
+  mount('prune', volumePrune),
+];
 
 export const commands: CommandModule[] = [
   noun('container', 'Manage containers', containerVerbs),
+  noun('volume', 'Manage volumes', volumeVerbs),
   noun('image', 'Manage images', imageVerbs),
-  noun('system', 'Manage berth', [mount('check', check)]),
+  noun('system', 'Manage berth', [mount('check', check), mount('df', df), mount('prune', systemPrune), mount('info', info)]),
   mount('run', run),
   mount('create', create),
   mount('start', start),
@@ -65,6 +91,11 @@ export const commands: CommandModule[] = [
   mount('rm', containerRm),
   mount('kill', kill),
   mount('wait', wait),
+  mount('rename', rename),
+  mount('top', top),
+  mount('stats', stats),
+  mount('version', version),
+  mount('info', info),
   mount('images', ls),
   mount('pull', pull),
   mount('rmi', rm),

@@ -22,6 +22,19 @@ export function humanSize(bytes: number, precision = 3): string {
   return formatGoG(size, precision) + DECIMAL_UNITS[unit];
 }
 
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+
+/** go-units BytesSize: binary units, 4 significant digits ('1.5MiB', '7.637GiB'), as `stats` and `info` print memory. */
+export function humanBinarySize(bytes: number): string {
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < BINARY_UNITS.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return formatGoG(size, 4) + BINARY_UNITS[unit];
+}
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;

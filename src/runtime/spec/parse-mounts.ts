@@ -71,15 +71,21 @@ function validVolumeMode(mode: string): boolean {
   return counts.every((n) => n <= 1);
 }
 
-/** Volume names a local volume may have (moby daemon/volume/local). */
-function validateVolumeName(name: string): void {
-  if (name.length < 2) throw flagError('volume name is too short, names should be at least two alphanumeric characters');
+/** Why `name` cannot name a local volume (moby daemon/volume/local), or undefined when it can. */
+export function volumeNameProblem(name: string): string | undefined {
+  if (name.length < 2) return 'volume name is too short, names should be at least two alphanumeric characters';
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
-    throw flagError(
+    return (
       `"${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. ` +
-        'If you intended to pass a host directory, use absolute path',
+      'If you intended to pass a host directory, use absolute path'
     );
   }
+  return undefined;
+}
+
+function validateVolumeName(name: string): void {
+  const problem = volumeNameProblem(name);
+  if (problem !== undefined) throw flagError(problem);
 }
 
 /**

@@ -8,10 +8,14 @@ import type { Propagation } from './parse-mounts';
 
 export type NetworkMode = 'none' | 'host' | 'default';
 
-/** A -v or --mount after the caller made named and anonymous volumes into host directories. */
+/**
+ * A -v or --mount as buildSpec takes it. The CLI leaves a volume's `source`
+ * as its name ('' for an anonymous one); container create turns it into
+ * the volume's host directory (api/containers/volume-mounts.ts).
+ */
 export interface ResolvedMount {
   type: 'bind' | 'volume' | 'tmpfs';
-  /** Host path; '' for tmpfs. */
+  /** Host path; a volume's name before container create resolves it; '' for tmpfs. */
   source: string;
   destination: string;
   readonly: boolean;
@@ -21,6 +25,8 @@ export interface ResolvedMount {
   nonRecursive?: boolean;
   /** tmpfs: the merged mount options (tmpfsRequestOptions); Docker's defaults when absent. */
   options?: string[];
+  /** Volumes: volume-nocopy, do not fill a new volume with the image's content. */
+  noCopy?: boolean;
 }
 
 export interface RunOptions {

@@ -63,6 +63,10 @@ export function recordingHostCalls(options: DoubleOptions = {}): RecordingHostCa
     sethostname: (...args) => record('sethostname', args),
     interfaceUp: (...args) => record('interfaceUp', args),
     writeSysctl: (...args) => record('writeSysctl', args),
+    copyImageContent: (...args) => {
+      record('copyImageContent', args);
+      return true;
+    },
     isDirectory: (hostPath) => {
       record('isDirectory', [hostPath]);
       return !(options.files ?? []).includes(hostPath);

@@ -4,7 +4,6 @@
  * CPUs, env, mounts) so that bad input fails before anything is created.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { RunOptions, ResolvedMount, NetworkMode } from '../../../runtime/spec/run-options';
 import { parseMemoryBytes, parseMemorySwap, parseCpus, parseEnvFlag, parseEnvFile, parseRestartPolicy, RestartPolicy } from '../../../runtime/spec/parse-flags';
@@ -74,7 +73,8 @@ export function runFlagOptions(y: Argv): Argv {
     .option('mount', { ...list, describe: 'Attach a filesystem mount to the container' })
     .option('workdir', { alias: 'w', type: 'string', describe: 'Working directory inside the container' })
     .option('user', { alias: 'u', type: 'string', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' })
-    .option('hostname', { alias: 'h', type: 'string', describe: 'Container host name' })
+    // -h: main.ts's splitCommandTail turns it into --hostname (yargs keeps -h for --help).
+    .option('hostname', { type: 'string', describe: 'Container host name' })
     .option('entrypoint', { type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' })
     .option('network', { alias: 'net', type: 'string', describe: 'Connect a container to a network (none, host)' })
     .option('privileged', { type: 'boolean', describe: 'Give extended privileges to this container' })
@@ -114,16 +114,13 @@ function networkMode(value: string | undefined): NetworkMode {
   throw flagError(`network ${value} not found`);
 }
 
-/** Named and anonymous volumes become directories under the data root's volumes/. */
-function resolveMount(request: MountRequest, volumesDir: string): ResolvedMount {
+/** Binds are checked (and -v's source created) here; volumes keep their name for container create to resolve. */
+function resolveMount(request: MountRequest): ResolvedMount {
   if (request.type === 'tmpfs') {
     return { type: 'tmpfs', source: '', destination: request.target, readonly: request.readonly, options: tmpfsRequestOptions(request) };
   }
   if (request.type === 'volume') {
-    const name = request.source || require('node:crypto').randomBytes(32).toString('hex');
-    const data = path.join(volumesDir, name, '_data');
-    fs.mkdirSync(data, { recursive: true });
-    return { type: 'volume', source: data, destination: request.target, readonly: request.readonly };
+    return { type: 'volume', source: request.source, destination: request.target, readonly: request.readonly, ...(request.noCopy ? { noCopy: true } : {}) };
   }
   if (!fs.existsSync(request.source)) {
     if (!request.createSource) throw flagError(`invalid mount config for type "bind": bind source path does not exist: ${request.source}`);
@@ -139,7 +136,7 @@ function resolveMount(request: MountRequest, volumesDir: string): ResolvedMount 
   };
 }
 
-export function runOptionsOf(flags: RunFlags, volumesDir: string): { options: RunOptions; restart: RestartPolicy } {
+export function runOptionsOf(flags: RunFlags): { options: RunOptions; restart: RestartPolicy } {
   if (flags.publish && flags.publish.length > 0) {
     throw flagError('publishing ports (-p) needs bridged networking, which berth does not have yet; use --network host and have the server listen on the host port');
   }
@@ -189,7 +186,7 @@ export function runOptionsOf(flags: RunFlags, volumesDir: string): { options: Ru
     ulimits: flags.ulimit ?? [],
     readOnly: Boolean(flags['read-only']),
     tmpfs: flags.tmpfs ?? [],
-    mounts: requests.map((r) => resolveMount(r, volumesDir)),
+    mounts: requests.map((r) => resolveMount(r)),
     devices: flags.device ?? [],
     memory,
     memoryReservation: flags['memory-reservation'] !== undefined ? parseMemoryBytes(flags['memory-reservation']) : undefined,

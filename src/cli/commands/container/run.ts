@@ -20,7 +20,7 @@ function pullPolicy(value: string | undefined): PullPolicy {
 
 /** Shared by run and create: parse flags, pull when missing (progress on stderr, as Docker), create. */
 export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<ContainerState> {
-  const { options, restart } = runOptionsOf(argv, engine.layout.volumes);
+  const { options, restart } = runOptionsOf(argv);
   const progress = new ProgressView(process.stderr);
   const request: CreateRequest = {
     image: argv.image,
@@ -83,7 +83,8 @@ export const run: Verb<RunFlags> = {
     try {
       code = await runAttached(engine, state);
     } finally {
-      if (state.autoRemove) await engine.containers.remove(state.id, { force: true }).catch(() => undefined);
+      // Docker's --rm also removes the container's anonymous volumes (never named ones).
+      if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
     }
     process.exitCode = code;
   },

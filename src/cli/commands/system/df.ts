@@ -1,0 +1,34 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { renderFormat } from '../../output/template';
+import { humanSize } from '../../output/units';
+import { DiskUsageRow } from '../../../api/system/system';
+
+interface DfArgs {
+  format?: string;
+}
+
+const HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
+const DEFAULT_TABLE = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
+
+/** docker/cli's disk usage row: go-units HumanSize (4 digits), the reclaimable share as an integer percentage. */
+export function diskUsageView(row: DiskUsageRow): Record<string, string> {
+  const reclaimable = humanSize(row.Reclaimable, 4);
+  return {
+    Type: row.Type,
+    TotalCount: String(row.TotalCount),
+    Active: String(row.Active),
+    Size: humanSize(row.Size, 4),
+    Reclaimable: row.Size > 0 ? `${reclaimable} (${Math.trunc((row.Reclaimable * 100) / row.Size)}%)` : reclaimable,
+  };
+}
+
+export const df: Verb<DfArgs> = {
+  describe: 'Show berth disk usage',
+  options: (y: Argv) => y.option('format', { type: 'string', describe: 'Format output using a custom template' }),
+  run(argv) {
+    const rows = engineFor(argv).system.diskUsage().map(diskUsageView);
+    out(renderFormat(argv.format, rows, { defaultTable: DEFAULT_TABLE, headers: HEADERS }));
+  },
+};
