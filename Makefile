@@ -45,6 +45,7 @@ integration: build
 
 bench: build
 	bash bench/pull.sh
+	bash bench/run.sh
 
 clean:
 	rm -rf dist native/build

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the peers that bench/pull.sh compares berth with (podman, docker.io)
-# from Debian when missing, without letting their packages start system daemons:
-# the benchmark runs its own private dockerd.
+# Installs the peers that bench/pull.sh and bench/run.sh compare berth with
+# (podman, docker.io, crun, runc, GNU time) from Debian when missing, without
+# letting their packages start system daemons: the benchmarks run their own
+# private dockerd.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -10,6 +11,9 @@ command -v podman >/dev/null || missing+=(podman)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v skopeo >/dev/null || missing+=(skopeo)
 command -v umoci >/dev/null || missing+=(umoci)
+command -v crun >/dev/null || missing+=(crun)
+command -v runc >/dev/null || missing+=(runc)
+[[ -x /usr/bin/time ]] || missing+=(time)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "bench: installing ${missing[*]}" >&2

@@ -10,30 +10,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
 ROUNDS="${N:-5}"
-DOCKER_CLI="/usr/local/bin/docker"
-[[ -x "$DOCKER_CLI" ]] || DOCKER_CLI="$(command -v docker || true)"
-
-say() { echo "bench: $*" >&2; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+source bench/lib.sh
 
 bash bench/install-peers.sh || say "could not install every peer; missing ones will fail below"
 LAYOUT="$(bash rootfs-cache/build.sh debian)" || { say "fixture build failed"; exit 1; }
 WORK="$(mktemp -d /tmp/berth-bench.XXXXXX)"
 REGISTRY_PID=""
-DOCKERD_PID=""
 
-unmount_under() {
-  local dir="$1"
-  awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r |
-    while read -r mp; do umount --lazy "$mp" 2>/dev/null || true; done
-}
-stop_pid() {
-  local pid="$1" i
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid"
-  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$DOCKERD_PID"
   stop_pid "$REGISTRY_PID"
@@ -93,25 +76,6 @@ pull_gzip_floor() {
   for blob in "${LAYER_BLOBS[@]}"; do gzip -dc "$blob" > /dev/null || return 1; done
 }
 
-# A private dockerd per round (its start is not timed): fresh data root each time.
-# Runs in the main shell (not in $(...)) so DOCKERD_PID reaches cleanup.
-start_dockerd() {
-  local dir="$1" i
-  command -v dockerd >/dev/null || { say "docker failed: dockerd is not installed"; return 1; }
-  mkdir -p "$dir/data" "$dir/exec"
-  dockerd --data-root "$dir/data" --exec-root "$dir/exec" --host "unix://$dir/docker.sock" \
-    --pidfile "$dir/dockerd.pid" --bridge=none --iptables=false --ip6tables=false \
-    --exec-opt native.cgroupdriver=cgroupfs --insecure-registry "$HOST" > "$dir/dockerd.log" 2>&1 &
-  DOCKERD_PID=$!
-  for i in $(seq 1 150); do
-    "$DOCKER_CLI" -H "unix://$dir/docker.sock" version > /dev/null 2>&1 && return 0
-    kill -0 "$DOCKERD_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  say "docker failed: dockerd did not start: $(tail -n 5 "$dir/dockerd.log" | tr '\n' ' ')"
-  return 1
-}
-
 TOOLS=(berth podman docker skopeo_umoci gzip_floor)
 declare -A TIMES FAILS
 for tool in "${TOOLS[@]}"; do TIMES[$tool]=""; FAILS[$tool]=0; done
@@ -132,12 +96,11 @@ run_timed() {
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round/$ROUNDS"
   # Rotate the order so no tool always runs first (cold) or right after another.
-  order=("${TOOLS[@]:$(( (round - 1) % ${#TOOLS[@]} ))}" "${TOOLS[@]:0:$(( (round - 1) % ${#TOOLS[@]} ))}")
-  for tool in "${order[@]}"; do
+  for tool in $(rotated "$round" "${TOOLS[@]}"); do
     dir="$WORK/round$round-$tool"
     mkdir -p "$dir"
-    if [[ $tool == docker ]]; then
-      if ! start_dockerd "$dir"; then
+    if [[ $tool == docker ]]; then # a private dockerd per round, fresh data root, its start not timed
+      if ! start_dockerd "$dir" --insecure-registry "$HOST"; then
         FAILS[docker]=$((FAILS[docker] + 1))
         stop_pid "$DOCKERD_PID"; DOCKERD_PID=""
         unmount_under "$dir"; rm -rf "$dir"
@@ -151,27 +114,16 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() {
-  tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print ""; exit }
-    if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
-
 echo
 echo "pull of debian:bench from $HOST, $ROUNDS rounds (median of successful rounds)"
 printf '%-14s %10s %10s %10s %8s %10s\n' tool median_ms min_ms max_ms ok vs_podman
-podman_median="$(echo "${TIMES[podman]}" | median)"
+read -r podman_median _ <<< "$(summarize "${TIMES[podman]}")"
 for tool in "${TOOLS[@]}"; do
-  times="${TIMES[$tool]}"
-  med="$(echo "$times" | median)"
   ok=$(( ROUNDS - FAILS[$tool] ))
+  read -r med min max <<< "$(summarize "${TIMES[$tool]}")"
   if [[ -z "$med" ]]; then
     printf '%-14s %10s %10s %10s %8s %10s\n' "$tool" - - - "0/$ROUNDS" -
     continue
   fi
-  min="$(echo "$times" | tr ' ' '\n' | grep -v '^$' | sort -n | head -n1)"
-  max="$(echo "$times" | tr ' ' '\n' | grep -v '^$' | sort -n | tail -n1)"
-  ratio=-
-  [[ -n "$podman_median" && "$podman_median" -gt 0 ]] && ratio="$(awk -v a="$med" -v b="$podman_median" 'BEGIN { printf "%.2fx", a / b }')"
-  printf '%-14s %10d %10d %10d %8s %10s\n' "$tool" "$med" "$min" "$max" "$ok/$ROUNDS" "$ratio"
+  printf '%-14s %10.0f %10d %10d %8s %10s\n' "$tool" "$med" "$min" "$max" "$ok/$ROUNDS" "$(ratio "$med" "$podman_median")"
 done
