@@ -238,6 +238,28 @@ describe('auth and mirrors', () => {
     }
   });
 
+  test('a Bearer-token registry with credentials: refused anonymously, pulls and pushes after login', async () => {
+    const registry = await startRegistry({ auth: 'token' });
+    try {
+      await pushFixture('busybox', registry, 'private/busybox:latest');
+      const denied = await berthAsync(['pull', `${registry.host}/private/busybox`], { root });
+      expect(denied.status).toBe(1);
+      expect(denied.stderr).toMatch(/^Error: .*(denied|unauthorized|login)/im);
+      const login = await berthAsync(['login', '-u', registry.username!, '--password-stdin', registry.host], { root, input: registry.password });
+      expect(login.stdout).toContain('Login Succeeded');
+      const pulled = await berthAsync(['pull', `${registry.host}/private/busybox`], { root });
+      expect(pulled.stderr).toBe('');
+      expect(pulled.status).toBe(0);
+      const pushed = await berthAsync(['push', `${registry.host}/private/busybox`], { root });
+      expect(pushed.status).toBe(0);
+      expect(registry.tokenRequests?.some((t) => t.username === registry.username && t.scopes.some((s) => s.startsWith('repository:private/busybox:')))).toBe(true);
+      const auth = fs.statSync(path.join(root, 'auth.json'));
+      expect(auth.mode & 0o777).toBe(0o600);
+    } finally {
+      await registry.stop();
+    }
+  });
+
   test('a Basic-auth registry refuses an anonymous pull with a clear error', async () => {
     const registry = await startRegistry({ auth: 'htpasswd' });
     try {
