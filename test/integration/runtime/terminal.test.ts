@@ -1,0 +1,59 @@
+// run -it through a real pseudo-terminal on the host side: util-linux's
+// `script` gives berth a controlling terminal, the test types into it.
+import { spawn } from 'node:child_process';
+import { BERTH_BIN } from '../helpers/berth';
+import { busyboxRoot, BusyboxRoot } from './busybox-root';
+
+jest.setTimeout(300_000);
+
+/** Runs `berth ARGS` under `script` with a 30x100 terminal, typing `lines` one by one; resolves with the screen text and exit code. */
+function underTerminal(root: string, args: string[], lines: string[]): Promise<{ screen: string; status: number | null }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = ['stty rows 30 cols 100;', 'exec', ...[process.execPath, BERTH_BIN, '--root', root, ...args].map(quote)].join(' ');
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, BERTH_CONFIG: '/nonexistent' } });
+  let screen = '';
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
+  let i = 0;
+  const typeNext = () => {
+    if (i < lines.length) {
+      child.stdin.write(lines[i++]);
+      setTimeout(typeNext, 400);
+    }
+  };
+  setTimeout(typeNext, 1500);
+  return new Promise((resolve) => child.on('close', (status) => resolve({ screen: screen.replace(/\r/g, ''), status })));
+}
+
+describe('run -it', () => {
+  let box: BusyboxRoot;
+  beforeAll(async () => (box = await busyboxRoot()));
+  afterAll(async () => box?.cleanup());
+
+  test('a shell on a pty: prompt, commands, window size, controlling tty, exit code', async () => {
+    const { screen, status } = await underTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh'], [
+      'echo sum=$((40+2))\n',
+      'stty size\n',
+      'tty; ls -l /dev/console | cut -c1\n',
+      'exit 7\n',
+    ]);
+    expect(screen).toContain('/ # ');
+    expect(screen).toContain('sum=42');
+    expect(screen).toContain('30 100');
+    expect(screen).toMatch(/\/dev\/pts\/\d+\nc\n/);
+    expect(status).toBe(7);
+    expect(box.run(['ps', '-a', '-q']).stdout).toBe('');
+  });
+
+  test('Ctrl-C reaches the container through the terminal', async () => {
+    const { screen, status } = await underTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-INT; exit 5" INT; sleep 20 & wait'], ['\x03']);
+    expect(screen).toContain('got-INT');
+    expect(status).toBe(5);
+  });
+
+  test('-t without -i: output through the pty, no input', async () => {
+    const { screen, status } = await underTerminal(box.root, ['run', '-t', '--rm', 'busybox', 'sh', '-c', 'test -t 1 && echo on-a-tty'], []);
+    expect(screen).toContain('on-a-tty');
+    expect(status).toBe(0);
+  });
+});
