@@ -6,7 +6,8 @@
 import type { Argv } from 'yargs';
 import { isBerthError, messageOf } from '../errors/berth-error';
 import { UsageError } from '../errors/kinds';
-import { commands, COMMAND_TAKING_VERBS } from './commands';
+import { commands } from './commands';
+import { splitCommandTail } from './command-tail';
 
 export interface GlobalOptions {
   root?: string;
@@ -28,46 +29,15 @@ export function report(err: unknown, debug = false): number {
   return 1;
 }
 
-/** Flags of run/create/exec that take no value (every other flag does, unless written --flag=value). */
-const BOOLEAN_FLAGS = new Set([
-  '--rm', '--detach', '--interactive', '--tty', '--privileged', '--read-only', '--init', '--help', '--debug',
-  '--no-healthcheck', '--sig-proxy', '--quiet', '--disable-content-trust', '--oom-kill-disable',
-]);
-const BOOLEAN_SHORT = new Set(['d', 'i', 't', 'h', 'D', 'q', 'P']);
-
 /**
- * Docker stops reading flags at the image (run, create) or the container
- * (exec): what follows is the command, flags and all. Returns the argv for
- * yargs, with that command moved behind `--`.
+ * yargs renders the whole help text (every command, wrapped) after each
+ * command runs, to cache it: ~30 ms of the `run` hot path. When no help was
+ * asked for, that cache is never read; skip building it.
  */
-export function splitCommandTail(argv: string[]): string[] {
-  let i = 0;
-  const words: string[] = [];
-  while (i < argv.length) {
-    const arg = argv[i];
-    if (arg === '--') return argv;
-    if (arg.startsWith('--')) {
-      if (!arg.includes('=') && !BOOLEAN_FLAGS.has(arg)) i++;
-    } else if (arg.startsWith('-') && arg.length > 1) {
-      // -it, -dit: all boolean letters; -e X, -v X: the value follows (or is attached: -eX).
-      const letters = arg.slice(1);
-      if ([...letters].every((l) => BOOLEAN_SHORT.has(l)) && !(letters === 'h' && words.length > 0)) {
-        // -h is --help before the verb, --hostname (with a value) after it
-      } else if (letters.length === 1) {
-        // yargs knows -h only as --help: spell the hostname flag out for it.
-        if (letters === 'h') argv = [...argv.slice(0, i), '--hostname', ...argv.slice(i + 1)];
-        i++;
-      }
-    } else {
-      words.push(arg);
-      const verb = words[0] === 'container' ? words[1] : words[0];
-      const operandIndex = words[0] === 'container' ? 2 : 1;
-      if (verb !== undefined && !COMMAND_TAKING_VERBS.has(verb)) return argv;
-      if (words.length === operandIndex + 1) return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
-    }
-    i++;
-  }
-  return argv;
+function skipHelpCache(parser: Argv): void {
+  const internal = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods;
+  const usage = internal?.call(parser).getUsageInstance();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 function buildParser(argv: string[]): Argv {
@@ -102,11 +72,18 @@ function buildParser(argv: string[]): Argv {
     .fail((msg, err) => {
       if (err) throw err;
       // Docker: unknown flags exit 125, wrong argument counts exit 1.
-      const unknownFlag = /^Unknown argument/.test(msg);
-      throw new UsageError(msg, { exitCode: unknownFlag ? 125 : 1, hint: "Run 'berth --help' for more information" });
+      const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+      if (unknown) {
+        // Docker (cobra) names the first unknown flag and exits 125.
+        const first = unknown[1].split(', ')[0];
+        const flag = first.length === 1 ? `-${first}` : `--${first}`;
+        throw new UsageError(`unknown flag: ${flag}`, { exitCode: 125, hint: "Run 'berth --help' for more information" });
+      }
+      throw new UsageError(msg, { exitCode: 1, hint: "Run 'berth --help' for more information" });
     })
     .demandCommand(1, "berth needs a command: run 'berth --help' for the list");
   for (const command of commands) parser = parser.command(command);
+  if (!argv.includes('--help') && !argv.includes('-h')) skipHelpCache(parser);
   return parser;
 }
 
