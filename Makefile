@@ -14,6 +14,9 @@ deps: $(NODE_DEPS)
 
 build: deps native
 	npx tsc -p tsconfig.json
+	@# One file for the CLI: 127 modules resolved and read at every start cost ~30 ms of `berth run`.
+	npx esbuild dist/cli/main.js --bundle --platform=node --target=node20 --external:koffi \
+		--log-level=warning --outfile=dist/berth.js
 
 native:
 	@$(MAKE) -s -C native

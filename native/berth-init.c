@@ -24,6 +24,15 @@
  *   setrlimit*, [setsid+TIOCSCTTY], pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
  *   setresuid, [pdeathsig again], capset, ambient, stdio, execve.
  * Step names in error lines are the first word of the trace line (plus "plan" and "go").
+ *
+ * Exec mode (exec=1, for `berth exec`): the container already exists, so proc, pivot_root, masks and read-only
+ * paths are in place inside its mount namespace. The CLI has put its main thread in the container's pid (for
+ * children), net, uts, ipc and cgroup namespaces before spawning us, but NOT in its mount namespace: there the
+ * host path of this binary does not exist. Instead it passes an fd of /proc/<pid>/ns/mnt (setns.mnt=<fd>), which
+ * we join ourselves after the go byte (we are single-threaded, so setns(CLONE_NEWNS) is allowed; it also moves
+ * our root and cwd to the container's root). With detach=1 we then fork and the parent exits, so the command is
+ * orphaned inside the container's PID namespace and reaped by the container's PID 1, not by the host's init.
+ *   exec trace: setns mnt, [fork], setrlimit*, [setsid+TIOCSCTTY], [pdeathsig], chdir <cwd>, close_range, ...
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -87,10 +96,11 @@ struct plan {
   char *readonly[MAX_PATHS];
   size_t nreadonly;
   int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace, tty;
+  int exec, detach, mnt_fd; /* exec mode: join the mount namespace open at mnt_fd instead of building one */
 };
 
 static char plan_buf[PLAN_MAX + 1]; /* records stay here; the plan points into it */
-static struct plan plan;
+static struct plan plan = {.mnt_fd = -1};
 static int error_fd = ERROR_FD;
 
 static const struct {
@@ -239,6 +249,9 @@ static void parse_record(char *record) {
   else if (strcmp(key, "rootfs.readonly") == 0) plan.rootfs_readonly = flag(value, key);
   else if (strcmp(key, "trace") == 0) plan.trace = flag(value, key);
   else if (strcmp(key, "tty") == 0) plan.tty = flag(value, key);
+  else if (strcmp(key, "exec") == 0) plan.exec = flag(value, key);
+  else if (strcmp(key, "detach") == 0) plan.detach = flag(value, key);
+  else if (strcmp(key, "setns.mnt") == 0) plan.mnt_fd = (int)parse_id(value, key);
   else fail(EINVAL, "plan", key); /* CLI and init ship together: an unknown key is a bug */
 }
 
@@ -275,7 +288,8 @@ go:;
     if (n == 0) _exit(EXIT_SETUP);
   }
   if (go != 'g') fail(EPROTO, "go", "expected `g`");
-  if (!plan.rootfs || plan.rootfs[0] != '/') fail(EINVAL, "plan", "rootfs");
+  if (plan.exec && plan.mnt_fd <= ERROR_FD) fail(EINVAL, "plan", "setns.mnt"); /* never run in the host's mounts */
+  if (!plan.exec && (!plan.rootfs || plan.rootfs[0] != '/')) fail(EINVAL, "plan", "rootfs");
   if (!plan.cwd || plan.cwd[0] != '/') fail(EINVAL, "plan", "cwd");
   if (plan.argc == 0) fail(EINVAL, "plan", "arg");
   plan.argv[plan.argc] = NULL;
@@ -392,6 +406,20 @@ static void readonly_paths(void) {
     }
     remount_readonly(path, "readonly");
   }
+}
+
+/* Exec mode: enter the running container's mount namespace (its root becomes ours), then maybe detach. */
+static void join_container(void) {
+  char fd[16];
+  snprintf(fd, sizeof fd, "fd %d", plan.mnt_fd);
+  trace("setns mnt %s", fd);
+  if (setns(plan.mnt_fd, CLONE_NEWNS) < 0) fail(errno, "setns", fd);
+  close(plan.mnt_fd);
+  if (!plan.detach) return;
+  trace("fork");
+  pid_t child = fork();
+  if (child < 0) fail(errno, "fork", "detach");
+  if (child > 0) _exit(0); /* the command's errors still reach fd 4: the child holds it until execve */
 }
 
 static void set_rlimits(void) {
@@ -522,17 +550,20 @@ int main(void) {
   int last_cap = read_last_cap(); /* the host's /proc, before it is gone */
   read_plan();
 
-  if (plan.cgroupns) {
-    trace("unshare CLONE_NEWCGROUP");
-    if (unshare(CLONE_NEWCGROUP) < 0) fail(errno, "unshare", "CLONE_NEWCGROUP");
-  }
-  if (plan.proc) mount_proc();
-  enter_rootfs();
-  mask_paths();
-  readonly_paths();
-  if (plan.rootfs_readonly) {
-    trace("rootfs-readonly /");
-    remount_readonly("/", "rootfs-readonly");
+  if (plan.exec) join_container();
+  else {
+    if (plan.cgroupns) {
+      trace("unshare CLONE_NEWCGROUP");
+      if (unshare(CLONE_NEWCGROUP) < 0) fail(errno, "unshare", "CLONE_NEWCGROUP");
+    }
+    if (plan.proc) mount_proc();
+    enter_rootfs();
+    mask_paths();
+    readonly_paths();
+    if (plan.rootfs_readonly) {
+      trace("rootfs-readonly /");
+      remount_readonly("/", "rootfs-readonly");
+    }
   }
   set_rlimits();
   if (plan.tty) {

@@ -3,7 +3,8 @@
  * the state (state.json), plus the container's writable layer. A container
  * is found by full ID, by name, or by a unique ID prefix, as Docker does.
  * Status is refreshed from the kernel on every read: a state that says
- * running while its process is gone is corrected to stopped and saved.
+ * running while its process is gone is corrected to stopped and saved,
+ * with the exit berth-monitor recorded (255 when nobody saw it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,8 +15,14 @@ import { withLock } from '../sys/lock';
 import { ConflictError, NotFoundError } from '../errors/kinds';
 import { ContainerState, processIsContainer } from './state';
 import { randomName, validateName } from './names';
+import { awaitExitRecord } from './exit-file';
 
 const ID = /^[a-f0-9]{64}$/;
+
+function supervisorAlive(state: ContainerState): boolean {
+  const s = state.supervisor;
+  return s !== undefined && processIsContainer({ pid: s.pid, pidStartTime: s.startTime });
+}
 
 /** Exit code Docker reports when the runtime lost track of a container's process. */
 export const LOST_EXIT_CODE = 255;
@@ -40,8 +47,13 @@ export class ContainerStore {
     return withLock(this.lockFile(id), fn);
   }
 
-  save(state: ContainerState): void {
-    writeJsonAtomic(this.statePath(state.id), state);
+  /**
+   * Writes the state atomically. Only the states that cannot be re-derived
+   * from the kernel are made durable: `running` is checked against the
+   * live process on every read anyway.
+   */
+  save(state: ContainerState, options: { durable?: boolean } = {}): void {
+    writeJsonAtomic(this.statePath(state.id), state, { durable: options.durable ?? state.status !== 'running' });
   }
 
   /** Reads a state and corrects a running status whose process is gone. */
@@ -52,10 +64,14 @@ export class ContainerStore {
       // The supervisor died before recording the exit: re-read once, then correct.
       const again = readJsonIfExists<ContainerState>(this.statePath(id)) ?? state;
       if (again.status === 'running' || again.status === 'paused') {
+        // A detached container's monitor records the exit in the bundle (exit-file.ts).
+        const exit = awaitExitRecord(again.bundle, again.pid);
+        if (!exit && supervisorAlive(again)) return again; // the foreground CLI is about to record the exit
         again.status = 'stopped';
-        again.exitCode ??= LOST_EXIT_CODE;
-        again.finishedAt ??= new Date().toISOString();
+        again.exitCode = exit?.exitCode ?? again.exitCode ?? LOST_EXIT_CODE;
+        again.finishedAt = exit?.finishedAt ?? again.finishedAt ?? new Date().toISOString();
         again.pid = undefined;
+        again.supervisor = undefined;
         this.save(again);
       }
       return again;

@@ -34,18 +34,46 @@ export function withNewNamespaces<T>(kinds: readonly NamespaceKind[], fn: () => 
     try {
       return fn();
     } finally {
-      for (const [kind, fd] of saved) {
-        try {
-          sys.setns(fd, NAMESPACE_FLAGS[kind], `back into the host's ${kind} namespace`);
-        } catch (err) {
-          // The process is now half inside a container: nothing it does next can be trusted.
-          process.stderr.write(`Error: ${(err as Error).message}: berth cannot continue\n`);
-          process.exit(125);
-        }
-      }
+      stepBack(saved, sys);
     }
   } finally {
     for (const fd of saved.values()) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Runs `fn` on the main thread inside a running container's namespaces, given as open fds of
+ * /proc/<pid>/ns/<kind> (`berth exec`). The mount namespace is not accepted: once in it, the host path of
+ * berth-init is gone, so berth-init joins that one itself. setns(pid) moves only pid_for_children: the next
+ * child lands in the container's PID namespace. The same rule as above holds: `fn` must be synchronous.
+ */
+export function withNamespacesOf<T>(joined: ReadonlyMap<NamespaceKind, number>, fn: () => T, sys: HostCalls = realHostCalls): T {
+  if (joined.has('mnt')) throw new Error('withNamespacesOf: berth-init joins the mount namespace, not the CLI');
+  const saved = new Map<NamespaceKind, number>();
+  for (const kind of RESTORE_ORDER) {
+    if (joined.has(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
+  }
+  try {
+    try {
+      for (const [kind, fd] of joined) sys.setns(fd, NAMESPACE_FLAGS[kind], `the container's ${kind} namespace`);
+      return fn();
+    } finally {
+      stepBack(saved, sys);
+    }
+  } finally {
+    for (const fd of saved.values()) fs.closeSync(fd);
+  }
+}
+
+function stepBack(saved: ReadonlyMap<NamespaceKind, number>, sys: HostCalls): void {
+  for (const [kind, fd] of saved) {
+    try {
+      sys.setns(fd, NAMESPACE_FLAGS[kind], `back into the host's ${kind} namespace`);
+    } catch (err) {
+      // The process is now half inside a container: nothing it does next can be trusted.
+      process.stderr.write(`Error: ${(err as Error).message}: berth cannot continue\n`);
+      process.exit(125);
+    }
   }
 }
 

@@ -5,7 +5,9 @@
  *   record  = key "=" value NUL            value: any bytes but NUL (UTF-8 here)
  *   order   = rootfs cwd arg* env* uid gid group* nonewprivs? cap.bounding cap.effective cap.permitted
  *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? pdeathsig? rootfs.readonly?
- *             trace? tty?
+ *             trace? tty? exec? setns.mnt? detach?
+ *   exec mode (`berth exec`): exec=1 setns.mnt=<fd> [detach=1]; no rootfs record, and berth-init joins the
+ *             mount namespace open at that fd instead of building one (see native/berth-init.c)
  *   cap.*   = lower-case hex bitmask (bit n = capability n)      rlimit = NAME ":" soft ":" hard
  *   soft, hard = decimal | "unlimited"                           flags are written only when set, as "=1"
  *
@@ -39,6 +41,13 @@ export interface InitPlan {
   trace?: boolean;
   /** fd 0 is a pty slave: berth-init makes it the controlling terminal (setsid, TIOCSCTTY). */
   tty?: boolean;
+  /**
+   * Exec mode: run in an existing container. berth-init joins the mount namespace open at this fd (one of its
+   * inherited fds, above 4) and skips proc/pivot_root/masks/read-only steps; `rootfs` is not sent.
+   */
+  execMountNamespaceFd?: number;
+  /** Exec mode: fork once more so the command is orphaned inside the container (reaped by its PID 1). */
+  detach?: boolean;
 }
 
 export interface InitError {
@@ -128,8 +137,9 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   if ((caps.ambient & ~(caps.permitted & caps.inheritable)) !== 0n) {
     throw invalid('encode init plan: ambient capabilities must be permitted and inheritable');
   }
+  const exec = plan.execMountNamespaceFd !== undefined;
   const records: string[] = [
-    absolute('rootfs', plan.rootfs),
+    ...(exec ? [] : [absolute('rootfs', plan.rootfs)]),
     absolute('cwd', plan.cwd),
     ...plan.args.map((arg) => record('arg', arg)),
     ...plan.env.map((entry) => record('env', entry)),
@@ -158,6 +168,15 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   if (plan.readonlyRootfs) records.push(record('rootfs.readonly', 1));
   if (plan.trace) records.push(record('trace', 1));
   if (plan.tty) records.push(record('tty', 1));
+  if (exec) {
+    const fd = plan.execMountNamespaceFd!;
+    if (!Number.isInteger(fd) || fd <= 4) throw invalid(`encode init plan: the mount namespace fd must be above 4, got \`${fd}\``);
+    records.push(record('exec', 1), record('setns.mnt', fd));
+  }
+  if (plan.detach) {
+    if (!exec) throw invalid('encode init plan: `detach` is for exec mode only');
+    records.push(record('detach', 1));
+  }
   records.push(record('end', 1));
   return Buffer.from(records.join(''), 'utf8');
 }

@@ -10,9 +10,10 @@ import { spawn, ChildProcess, StdioOptions } from 'node:child_process';
 import type { Writable, Readable } from 'node:stream';
 import { encodeInitPlan, GO_BYTE, InitError, InitPlan, parseInitError } from './init-plan';
 import { BerthError } from '../errors/berth-error';
+import { nativeBinary } from '../config/package-root';
 import { ExitCode } from '../errors/exit-codes';
 
-export const INIT_BINARY = path.resolve(__dirname, '../../native/build/berth-init');
+export const INIT_BINARY = nativeBinary('berth-init');
 
 export interface InitProcess {
   child: ChildProcess;
@@ -40,10 +41,13 @@ export function initBinary(): string {
   return INIT_BINARY;
 }
 
-/** Must be called where the child should land (inside the new namespaces): spawn is synchronous. */
-export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlot]): InitProcess {
+/**
+ * Must be called where the child should land (inside the new namespaces): spawn is synchronous.
+ * `extraFds` become the child's fds 5, 6, ... (exec mode passes the container's mount namespace there).
+ */
+export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlot], extraFds: number[] = []): InitProcess {
   const child = spawn(initBinary(), [], {
-    stdio: [...stdio, 'pipe', 'pipe'] as StdioOptions,
+    stdio: [...stdio, 'pipe', 'pipe', ...extraFds] as StdioOptions,
     env: {},
   });
   if (child.pid === undefined) {
@@ -56,12 +60,7 @@ export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlo
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const started = new Promise<InitError | undefined>((resolve) => {
-    let text = '';
-    errorPipe.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    errorPipe.on('close', () => resolve(text ? parseInitError(text.split('\n')[0]) ?? { errno: 0, step: 'init', detail: text.trim() } : undefined));
-    errorPipe.on('error', () => resolve(undefined));
-  });
+  const started = initVerdict(errorPipe);
   return {
     child,
     pid: child.pid,
@@ -70,6 +69,16 @@ export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlo
     started,
     exited,
   };
+}
+
+/** berth-init's verdict from its error pipe (fd 4): the error line, or undefined at EOF without one (execve succeeded). */
+export function initVerdict(errorPipe: Readable): Promise<InitError | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    errorPipe.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    errorPipe.on('close', () => resolve(text ? parseInitError(text.split('\n')[0]) ?? { errno: 0, step: 'init', detail: text.trim() } : undefined));
+    errorPipe.on('error', () => resolve(undefined));
+  });
 }
 
 /** Docker's message and exit code for an init failure. */

@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BerthError } from '../errors/berth-error';
 import { ExitCode } from '../errors/exit-codes';
+import { nativeBinary } from '../config/package-root';
 
-export const REAPER_BINARY = path.resolve(__dirname, '../../native/build/berth-reaper');
+export const REAPER_BINARY = nativeBinary('berth-reaper');
 
 export function reaperBinary(): string {
   if (!fs.existsSync(REAPER_BINARY)) {

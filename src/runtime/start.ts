@@ -66,7 +66,7 @@ export function readSpec(bundle: string): Spec {
 }
 
 /** The user and working directory can only be resolved against the container's own files. */
-function resolveInRootfs(spec: Spec, rootfs: string): void {
+export function resolveInRootfs(spec: Spec, rootfs: string): void {
   const rootFd = openat2(-100, rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
   try {
     const userSpec = spec.annotations['berth.user'] ?? '';
@@ -80,7 +80,7 @@ function resolveInRootfs(spec: Spec, rootfs: string): void {
 }
 
 /** A pty in the container's devpts, its slave also bound over /dev/console (as Docker does). */
-function openTerminal(rootfs: string, size: { rows: number; columns: number } | undefined): Pty {
+export function openTerminal(rootfs: string, size: { rows: number; columns: number } | undefined): Pty {
   const rootFd = openat2(-100, rootfs, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
   try {
     const pty = openPtyInRoot(rootFd);
@@ -159,6 +159,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
       throw error;
     }
     state.status = 'running';
+    state.supervisor = { pid: process.pid, startTime: processStartTime(process.pid) };
     state.pid = init.pid;
     state.pidStartTime = processStartTime(init.pid);
     state.startedAt = new Date().toISOString();
@@ -173,10 +174,12 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
         if (latest) {
           latest.status = 'stopped';
           latest.pid = undefined;
+          latest.supervisor = undefined;
           latest.exitCode = status.exitCode;
           latest.oomKilled = status.oomKilled;
           latest.finishedAt = new Date().toISOString();
-          containers.save(latest);
+          // A --rm container is about to be deleted: its exit record need not survive a crash.
+          containers.save(latest, { durable: !latest.autoRemove });
         }
       });
       safe(() => cgroup.destroy(), undefined);

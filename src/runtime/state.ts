@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { OciStatus } from './status';
+import type { ContainerConfig } from '../image/oci-types';
 
 export interface ContainerState {
   ociVersion: string;
@@ -24,6 +25,8 @@ export interface ContainerState {
   /** Top layer of the image: the container's rootfs stacks on it. */
   topLayer?: string;
   command: string[];
+  /** The container's Config as Docker records it (image config + run options), for commit. */
+  config?: ContainerConfig;
   created: string;
   startedAt?: string;
   finishedAt?: string;
@@ -32,6 +35,12 @@ export interface ContainerState {
   /** Set when the exit was not seen by berth (the supervisor died): Docker shows such containers as exited (255)... */
   error?: string;
   labels: Record<string, string>;
+  /**
+   * The berth process that supervises a foreground container and records
+   * its exit; while it lives, a vanished container process is not yet
+   * "lost" (the exit is about to be written).
+   */
+  supervisor?: { pid: number; startTime?: string };
   autoRemove: boolean;
   restartCount: number;
   /** The run options that created the container, for inspect and restart. */

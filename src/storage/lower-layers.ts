@@ -52,7 +52,7 @@ export function copyableXattrs(path: string): Array<[string, Buffer]> {
   return xattrs;
 }
 
-function lstatIfExists(path: string): fs.BigIntStats | undefined {
+export function lstatIfExists(path: string): fs.BigIntStats | undefined {
   try {
     return fs.lstatSync(path, { bigint: true });
   } catch (err) {

@@ -22,6 +22,17 @@ import { sampleStats, statsRow, ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
 import { Volumes } from '../volumes/volumes';
+import { commitContainer, CommitOptions, CommitResult } from './commit';
+import { diffContainer } from './diff';
+import { exportToFile, exportToStream } from './export';
+import type { Change } from '../../storage/container-changes';
+import { execRequest, ExecRequest, ExecProcess } from './exec';
+import { ContainerCopy, CopyOptions, CopyResult } from './copy/copy';
+import { startDetached } from '../../runtime/start-detached';
+import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
+import { stopContainer } from './stop';
+import { readLogs, LogEntry, LogsOptions } from './logs';
+import { pauseContainer, unpauseContainer } from '../../runtime/pause';
 
 export interface RemoveContainerOptions {
   force?: boolean;
@@ -64,6 +75,71 @@ export class Containers {
 
   start(ref: string, options: StartOptions): Promise<StartedContainer> {
     return startContainer(this.runtime(), this.store.get(ref).id, options);
+  }
+
+  /** Docker's `exec`: one more process in a running container (src/runtime/exec.ts). */
+  exec(ref: string, request: ExecRequest): Promise<ExecProcess> {
+    return execRequest(this.runtime(), this.store.get(ref).id, request);
+  }
+
+  /** Starts in the background under berth-monitor (`run -d`, `start`); a running container is left as it is. */
+  async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
+    const state = this.store.get(ref);
+    if (state.status === 'running' || state.status === 'paused') return state;
+    return startDetached(this.runtime(), state.id, { root: this.layout.root, ...options });
+  }
+
+  /** Docker's `stop`: the stop signal, `timeoutSeconds` (default: the container's, else 10) to exit, then SIGKILL. */
+  stop(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
+    markStoppedByUser(this.store.get(ref).bundle); // also cancels a restart waiting out its back-off
+    const deps = { find: (id: string) => this.store.find(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
+    return stopContainer(deps, this.store.get(ref), timeoutSeconds);
+  }
+
+  /** Docker's `pause`: freezes every process of the container. */
+  pause(ref: string): Promise<ContainerState> {
+    return pauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s));
+  }
+
+  unpause(ref: string): Promise<ContainerState> {
+    return unpauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s));
+  }
+
+  /** A frozen container acts on a signal only once thawed (v1 freezer): send, then thaw, as Docker does. */
+  private async killAndThaw(ref: string, signal: string | number): Promise<void> {
+    const state = this.kill(ref, signal);
+    if (state.status !== 'paused') return;
+    await this.store.withContainerLock(state.id, () => {
+      this.cgroupOf(state).thaw();
+      const latest = this.store.find(state.id);
+      if (latest?.status === 'paused') this.store.save({ ...latest, status: 'running' }, { durable: true });
+    });
+  }
+
+  /** Docker's `restart`: stop, then start detached. */
+  async restart(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
+    const stopped = await this.stop(ref, timeoutSeconds);
+    return this.startDetached(stopped.id);
+  }
+
+  /** The container's json-file log entries; with `follow`, until it stops and its monitor has drained. */
+  logs(ref: string, options: LogsOptions = {}): AsyncGenerator<LogEntry> {
+    const { id, bundle } = this.store.get(ref);
+    const active = () => {
+      const latest = this.store.find(id);
+      return latest?.status === 'running' || latest?.status === 'paused' || livingMonitor(bundle) !== undefined;
+    };
+    return readLogs(logPath(bundle, id), options, active);
+  }
+
+  /** Docker's `cp SRC|- CONTAINER:DEST` (src/api/containers/copy/): running or stopped containers. */
+  copyTo(ref: string, source: string | NodeJS.ReadableStream, destPath: string, options?: CopyOptions): Promise<CopyResult> {
+    return new ContainerCopy(this.store, this.layers, this.layout.tmp).toContainer(ref, source, destPath, options);
+  }
+
+  /** Docker's `cp CONTAINER:SRC DEST|-`; a stream destination receives a tar archive. */
+  copyFrom(ref: string, srcPath: string, destination: string | NodeJS.WritableStream, options?: CopyOptions): Promise<CopyResult> {
+    return new ContainerCopy(this.store, this.layers, this.layout.tmp).fromContainer(ref, srcPath, destination, options);
   }
 
   list(options: { all?: boolean } = {}): ContainerState[] {
@@ -129,11 +205,43 @@ export class Containers {
     return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
   }
 
+  /** Docker's `diff`: A/C/D changes of the writable layer against the image. */
+  diff(ref: string): Change[] {
+    const state = this.store.get(ref);
+    return diffContainer(state, this.layers.lowerDirs(state.topLayer));
+  }
+
+  /** Docker's `commit`: the writable layer as a new image (the container frozen meanwhile unless `pause: false`). */
+  commit(ref: string, options: CommitOptions = {}): Promise<CommitResult> {
+    const id = this.store.get(ref).id;
+    return this.store.withContainerLock(id, () => {
+      const state = this.store.get(id);
+      let spec: ReturnType<typeof readSpec> | undefined;
+      try {
+        spec = readSpec(state.bundle);
+      } catch {
+        spec = undefined;
+      }
+      const running = state.status === 'running' && spec !== undefined;
+      const cgroup = running ? cgroupManager(this.cgroupLayout(), spec!.linux.cgroupsPath) : undefined;
+      return commitContainer(this.images.store, { state, spec, lowerDirs: this.layers.lowerDirs(state.topLayer), cgroup }, options);
+    });
+  }
+
+  /** Docker's `export`: the merged filesystem as a tar, to a file (written whole, then renamed) or a stream left open. */
+  async export(ref: string, output: string | NodeJS.WritableStream): Promise<void> {
+    const state = this.store.get(ref);
+    const lowerDirs = this.layers.lowerDirs(state.topLayer);
+    if (typeof output === 'string') await exportToFile(state, lowerDirs, output);
+    else await exportToStream(state, lowerDirs, output);
+  }
+
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
   kill(ref: string, signal: string | number = 'SIGKILL'): ContainerState {
     const state = this.store.get(ref);
     assertCan('kill', state.status, state.name);
     const number = typeof signal === 'number' ? signal : signalNumber(signal);
+    markStoppedByUser(state.bundle); // Docker: a killed container is not restarted by its policy
     const fd = pidfdOpen(state.pid!);
     try {
       // The pid is checked after the pidfd pins it: same start time, same container.
@@ -160,7 +268,7 @@ export class Containers {
   async remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
     if ((state.status === 'running' || state.status === 'paused') && options.force) {
-      this.kill(state.id, 'SIGKILL');
+      await this.killAndThaw(state.id, 'SIGKILL');
       while (processIsContainer(state)) await sleep(20);
     }
     return this.store.withContainerLock(state.id, () => {

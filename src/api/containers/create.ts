@@ -21,6 +21,7 @@ import { Volumes } from '../volumes/volumes';
 import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
 import { ExitCode } from '../../errors/exit-codes';
+import { createdConfig } from './container-config';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
 
@@ -99,6 +100,7 @@ export async function createContainer(
         imageId,
         topLayer: record.layers[record.layers.length - 1]?.chainId,
         command: [...built.entrypoint, ...built.cmd],
+        config: createdConfig(built, config, options.workdir),
         created: new Date().toISOString(),
         labels: built.labels,
         autoRemove: request.autoRemove ?? false,

@@ -39,9 +39,11 @@ export function writeEtcFiles(bundle: string, hostname: string, hostNetwork: boo
     hosts: path.join(bundle, 'hosts'),
     resolvConf: path.join(bundle, 'resolv.conf'),
   };
-  writeFileAtomic(files.hostname, `${hostname}\n`);
+  // Not durable: a container whose bundle is lost in a crash is recreated, not repaired.
+  const ephemeral = { durable: false };
+  writeFileAtomic(files.hostname, `${hostname}\n`, ephemeral);
   const hosts = hostNetwork ? fs.readFileSync('/etc/hosts', 'utf8') : HOSTS_BASE.join('\n') + '\n';
-  writeFileAtomic(files.hosts, hosts);
-  writeFileAtomic(files.resolvConf, resolvConf(hostNetwork));
+  writeFileAtomic(files.hosts, hosts, ephemeral);
+  writeFileAtomic(files.resolvConf, resolvConf(hostNetwork), ephemeral);
   return files;
 }

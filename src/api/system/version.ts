@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { OCI_VERSION } from '../../runtime/spec/types';
 import { REAPER_BINARY } from '../../runtime/reaper-binary';
 import { goArch, kernelVersion } from './host';
+import { packageRoot } from '../../config/package-root';
 
-const PACKAGE_JSON = path.resolve(__dirname, '../../../package.json');
+const PACKAGE_JSON = path.join(packageRoot(), 'package.json');
 
 export interface ComponentVersion {
   Name: string;

@@ -19,6 +19,16 @@ import { ps } from './container/ps';
 import { rm as containerRm } from './container/rm';
 import { kill } from './container/kill';
 import { wait } from './container/wait';
+import { exec } from './container/exec';
+import { cp } from './container/cp';
+import { logs } from './container/logs';
+import { stop } from './container/stop';
+import { restart } from './container/restart';
+import { pause } from './container/pause';
+import { unpause } from './container/unpause';
+import { commit } from './container/commit';
+import { diff } from './container/diff';
+import { exportVerb } from './container/export';
 import { rename } from './container/rename';
 import { prune as containerPrune } from './container/prune';
 import { top } from './container/top';
@@ -63,6 +73,16 @@ const containerVerbs: CommandModule[] = [
   mount('wait', wait),
   mount('inspect', inspectOf('container', 'Display detailed information on one or more containers')),
   mount('rename', rename),
+  mount('exec', exec),
+  mount('cp', cp),
+  mount('logs', logs),
+  mount('stop', stop),
+  mount('restart', restart),
+  mount('pause', pause),
+  mount('unpause', unpause),
+  mount('commit', commit),
+  mount('diff', diff),
+  mount('export', exportVerb),
   mount('prune', containerPrune),
   mount('top', top),
   mount('stats', stats),
@@ -91,6 +111,16 @@ export const commands: CommandModule[] = [
   mount('rm', containerRm),
   mount('kill', kill),
   mount('wait', wait),
+  mount('exec', exec),
+  mount('cp', cp),
+  mount('logs', logs),
+  mount('stop', stop),
+  mount('restart', restart),
+  mount('pause', pause),
+  mount('unpause', unpause),
+  mount('commit', commit),
+  mount('diff', diff),
+  mount('export', exportVerb),
   mount('rename', rename),
   mount('top', top),
   mount('stats', stats),

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import {
   GO_BYTE, capabilityMask, encodeInitPlan, parseInitError, type InitError, type InitPlan,
 } from '../../../src/runtime/init-plan';
@@ -342,5 +342,108 @@ describe('berth-init refuses a hostile rootfs', () => {
     expect(result.error?.step).toBe('proc');
     expect([40, 20]).toContain(result.error?.errno); // ELOOP (openat2 RESOLVE_NO_SYMLINKS) or ENOTDIR (O_NOFOLLOW fallback)
     expect(fs.readdirSync(elsewhere)).toEqual([]);
+  });
+});
+
+describe('berth-init exec mode', () => {
+  let rootfs: string;
+  let container: ChildProcess | undefined;
+  let containerPid: number;
+
+  /** The process a `sleep` container runs as, seen from the host (the child of `unshare --fork`). */
+  function sleeperPid(unsharePid: number): number | undefined {
+    const children = spawnSync('pgrep', ['-P', String(unsharePid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const pid = Number(children[0]);
+    if (!pid) return undefined;
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\x00120\x00' ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  beforeAll(async () => {
+    rootfs = makeRootfs('exec-rootfs');
+    const dir = fs.mkdtempSync(path.join(work, 'container-'));
+    fs.writeFileSync(path.join(dir, 'plan'), Buffer.concat([encodeInitPlan(plan(rootfs, ['sleep', '120'], { maskedPaths: ['/secret'] })), GO_BYTE]));
+    const script = 'mount --make-rprivate / && mount --bind "$1" "$1" && exec "$2" 3<"$3" 4>"$4"';
+    container = spawn('unshare', ['--mount', '--pid', '--fork', '--uts', '--ipc', 'sh', '-c', script, 'launcher', rootfs, BERTH_INIT,
+      path.join(dir, 'plan'), path.join(dir, 'error')], { stdio: 'ignore' });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const pid = sleeperPid(container.pid!);
+      if (pid) {
+        containerPid = pid;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`the sleep container did not start: ${fs.readFileSync(path.join(dir, 'error'), 'utf8')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  afterAll(() => {
+    container?.kill('SIGKILL');
+  });
+
+  /** berth-init in the container's pid/uts/ipc namespaces (nsenter), fd 5 = its mount namespace, as `berth exec` does. */
+  function execInit(planBytes: Buffer): InitRun {
+    const dir = fs.mkdtempSync(path.join(work, 'exec-'));
+    const planFile = path.join(dir, 'plan');
+    const errorFile = path.join(dir, 'error');
+    fs.writeFileSync(planFile, planBytes);
+    const ns = (kind: string) => `/proc/${containerPid}/ns/${kind}`;
+    const result = spawnSync('nsenter', [`--pid=${ns('pid')}`, `--uts=${ns('uts')}`, `--ipc=${ns('ipc')}`, '--', 'sh', '-c',
+      'exec "$1" 3<"$2" 4>"$3" 5<"$4"', 'launcher', BERTH_INIT, planFile, errorFile, ns('mnt')], { encoding: 'utf8', timeout: 30_000 });
+    if (result.error) throw result.error;
+    const errorText = fs.readFileSync(errorFile, 'utf8');
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, errorText, error: parseInitError(errorText) };
+  }
+
+  const execPlan = (args: string[], overrides: Partial<InitPlan> = {}): Buffer =>
+    Buffer.concat([encodeInitPlan(plan('/', args, { mountProc: false, cgroupNamespace: false, execMountNamespaceFd: 5, ...overrides })), GO_BYTE]);
+
+  test("joins the container's mount namespace: its root, its /proc, its masks; skips the set-up steps", () => {
+    const caps = `0x${plan(rootfs, []).capabilities.bounding.toString(16)}`;
+    const script = `ls /; echo ---; tr "\\0" " " < /proc/1/cmdline; echo; cat ${hostOnly} 2>&1; ls -A /secret | wc -l; pwd; echo $$`;
+    const result = execInit(execPlan(['sh', '-c', script], { trace: true }));
+    expect(result.errorText).toBe('');
+    expect(result.status).toBe(0);
+    const [ls, rest] = result.stdout.split('---\n');
+    expect(ls.split('\n').filter(Boolean)).toEqual(fs.readdirSync(rootfs).sort());
+    const [cmdline, host, secret, cwd, pid] = rest.split('\n');
+    expect(cmdline).toBe('sleep 120 ');
+    expect(host).toMatch(/No such file or directory/);
+    expect([secret, cwd]).toEqual(['0', '/work']);
+    expect(Number(pid)).toBeGreaterThan(1); // a second process of the container's PID namespace
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      'berth-init: setns mnt fd 5',
+      'berth-init: chdir /work',
+      'berth-init: close_range 3 ~0 except 4',
+      'berth-init: nonewprivs',
+      `berth-init: capbset ${caps}`,
+      'berth-init: setgroups -',
+      'berth-init: setresgid 0',
+      'berth-init: setresuid 0',
+      `berth-init: capset e=${caps} p=${caps} i=0`,
+      'berth-init: ambient 0',
+      'berth-init: stdio',
+      'berth-init: execve sh',
+    ]);
+  });
+
+  test('detach=1 forks: the command is orphaned to the container PID 1, its errors still reach fd 4', () => {
+    const result = execInit(execPlan(['sh', '-c', 'sleep 0.5; grep PPid /proc/$$/status'], { detach: true, trace: true }));
+    expect(result.errorText).toBe('');
+    expect(result.stdout).toBe('PPid:\t1\n');
+    expect(result.stderr.split('\n').slice(0, 2)).toEqual(['berth-init: setns mnt fd 5', 'berth-init: fork']);
+    const missing = execInit(execPlan(['nosuchcmd'], { detach: true }));
+    expect(missing.error).toEqual({ errno: 2, step: 'execve', detail: 'nosuchcmd' });
+  });
+
+  test('exec=1 without setns.mnt is refused: the command never runs in the host mounts', () => {
+    const bytes = Buffer.concat([Buffer.from('exec=1\0'), encodeInitPlan(plan(rootfs, ['true'])), GO_BYTE]);
+    const result = runInit(rootfs, bytes);
+    expect(result.status).toBe(125);
+    expect(result.error).toEqual({ errno: 22, step: 'plan', detail: 'setns.mnt' });
   });
 });

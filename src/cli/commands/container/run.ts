@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
-import { engineFor } from '../../context';
+import { engineFor, out } from '../../context';
 import { runFlagOptions, runOptionsOf, RunFlags } from './run-flags';
 import { UsageError } from '../../../errors/kinds';
 import { ExitCode } from '../../../errors/exit-codes';
@@ -66,19 +66,30 @@ export async function runAttached(engine: Berth, state: ContainerState): Promise
   }
 }
 
+/** run -d: berth-monitor keeps the container; the ID is printed once it runs (its exit is recorded by the monitor). */
+async function runDetached(engine: Berth, state: ContainerState): Promise<void> {
+  try {
+    await engine.containers.startDetached(state.id);
+  } catch (err) {
+    // The monitor removes a --rm container whose command failed; a start that failed before it ran is ours to clean.
+    if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
+    throw err;
+  }
+  out(state.id);
+}
+
 export const run: Verb<RunFlags> = {
   args: '<image>',
   describe: 'Create and run a new container from an image',
   options: (y: Argv) =>
     runFlagOptions(y).option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' }),
   async run(argv) {
-    if (argv.detach) {
-      throw new UsageError('run: -d (detached containers) needs the container monitor, which berth does not have yet', {
-        exitCode: ExitCode.RuntimeFailure,
-      });
-    }
     const engine = engineFor(argv);
     const state = await createFromFlags(engine, argv);
+    if (argv.detach) {
+      await runDetached(engine, state);
+      return;
+    }
     let code: number;
     try {
       code = await runAttached(engine, state);

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
-import { engineFor } from '../../context';
+import { engineFor, out } from '../../context';
+import { forEachReported } from '../../bulk';
 import { runAttached } from './run';
 import { UsageError } from '../../../errors/kinds';
-import { ExitCode } from '../../../errors/exit-codes';
 
 interface StartArgs {
   containers: string[];
@@ -20,13 +20,19 @@ export const start: Verb<StartArgs> = {
       .option('attach', { alias: 'a', type: 'boolean', describe: "Attach STDOUT/STDERR and forward signals" })
       .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" }),
   async run(argv) {
+    const engine = engineFor(argv);
     if (!argv.attach) {
-      throw new UsageError('start: without -a the container runs detached, which needs the container monitor berth does not have yet; use start -a', {
-        exitCode: ExitCode.RuntimeFailure,
+      // Detached, under berth-monitor; Docker's start reports each container and exits 1 if any failed.
+      // Set by berth-monitor when it restarts a container under its restart policy (its back-off, for the next one).
+      const restart = process.env.BERTH_RESTART_TIMEOUT_MS;
+      const restartTimeoutMs = restart !== undefined && /^\d+$/.test(restart) ? Number(restart) : undefined;
+      await forEachReported(argv.containers, async (name) => {
+        await engine.containers.startDetached(name, { restartTimeoutMs });
+        out(name);
       });
+      return;
     }
     if (argv.containers.length > 1) throw new UsageError('you cannot start and attach multiple containers at once', { exitCode: 1 });
-    const engine = engineFor(argv);
     const state = engine.containers.get(argv.containers[0]);
     state.hostConfig.interactive = Boolean(argv.interactive);
     process.exitCode = await runAttached(engine, state);

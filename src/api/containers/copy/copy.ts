@@ -1,0 +1,223 @@
+/**
+ * Docker's `cp` between a container and the local filesystem, either way,
+ * for running and stopped containers. Entries are copied fd to fd (see
+ * copy-entries.ts and extract.ts); a tar stream on stdin or stdout goes
+ * through a temporary file under the data root, since the copy itself runs
+ * synchronously (a stopped container's root is only mounted in a private
+ * mount namespace the main thread steps into).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { ContainerStore } from '../../../runtime/container-store';
+import { ContainerState } from '../../../runtime/state';
+import { LayerStore } from '../../../storage/layer-store';
+import { close } from '../../../sys/fs-at';
+import { BerthError, NotFoundError } from '../../../errors';
+import { CopyEntry, openHostRoot, openPathInRoot, statInRoot, walkEntries } from './copy-entries';
+import { absolutePath, archiveBaseOf, hasTrailingSeparator, resolveCopyPlan, specifiesCurrentDir, splitPathDirEntry } from './copy-plan';
+import { CopyOwnership, extractEntries } from './extract';
+import { readTar, writeTar } from './tar-file';
+import { isRunning, withRunningRoot, withStoppedRoot } from './container-root';
+
+export interface CopyOptions {
+  /** `-L`: follow a symlink source (inside the container's root for a container source). */
+  followLink?: boolean;
+  /** `-a`: keep the source's uid/gid instead of root:root in the container. */
+  archive?: boolean;
+  /** Resolves relative local paths (default: the process's cwd). */
+  cwd?: string;
+}
+
+export interface CopyResult {
+  /** Size of the tar archive the copy amounts to (what Docker reports). */
+  bytes: number;
+  /** The destination as Docker names it in "Successfully copied ... to DEST". */
+  destination: string;
+}
+
+/** A local path, or a stream of a tar archive (`-`). */
+export type LocalEnd<S> = string | S;
+
+const MAX_SYMLINKS = 10;
+
+export class ContainerCopy {
+  constructor(
+    private readonly store: ContainerStore,
+    private readonly layers: LayerStore,
+    private readonly tmpDir: string,
+  ) {}
+
+  /** `cp SRC CONTAINER:DEST`, or `cp - CONTAINER:DEST` with a tar stream. */
+  async toContainer(ref: string, source: LocalEnd<NodeJS.ReadableStream>, destPath: string, options: CopyOptions = {}): Promise<CopyResult> {
+    const dest = absolutePath(destPath, '/');
+    const ownership: CopyOwnership = options.archive ? 'archive' : 'root';
+    if (typeof source !== 'string') {
+      return this.withTempFile(async (file) => {
+        await pipeline(source, fs.createWriteStream(file));
+        const fd = fs.openSync(file, 'r');
+        try {
+          return await this.inRoot(ref, (rootFd) => {
+            const target = destinationInRoot(rootFd, dest);
+            if (!target.exists || !target.isDir) throw new BerthError('copy', `destination "${ref}:${destPath}" must be a directory`);
+            const plan = { dstDir: target.path, archiveBase: '.', rename: '.' };
+            const bytes = extractEntries(readTar(fd, 'stdin'), { rootFd, plan, ownership, describe: notFoundIn(ref) });
+            return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
+          });
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
+    }
+    const src = absolutePath(source, options.cwd ?? process.cwd());
+    const hostRoot = openHostRoot();
+    try {
+      const opened = openSource(hostRoot, src, options.followLink ?? false);
+      if (opened === undefined) throw new NotFoundError(`lstat ${src.replace(/\/\.?$/, '') || '/'}: no such file or directory`);
+      try {
+        const srcIsDir = fs.fstatSync(opened.fd).isDirectory();
+        return await this.inRoot(ref, (rootFd) => {
+          const target = destinationInRoot(rootFd, dest);
+          if (target.exists && !target.isDir && !target.isFile) {
+            throw new BerthError('copy', `destination "${ref}:${destPath}" must be a directory or a regular file`);
+          }
+          const plan = resolveCopyPlan(src, target.path, { srcIsDir, destExists: target.exists, destIsDir: target.isDir });
+          const entries = walkEntries(opened.fd, archiveBaseOf(src), opened.parentFd, opened.base);
+          const bytes = extractEntries(entries, { rootFd, plan, ownership, describe: notFoundIn(ref) });
+          return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
+        });
+      } finally {
+        close(opened.fd);
+        close(opened.parentFd);
+      }
+    } finally {
+      close(hostRoot);
+    }
+  }
+
+  /** `cp CONTAINER:SRC DEST`, or `cp CONTAINER:SRC -` writing a tar archive to `destination`. */
+  async fromContainer(ref: string, srcPath: string, destination: LocalEnd<NodeJS.WritableStream>, options: CopyOptions = {}): Promise<CopyResult> {
+    let src = absolutePath(srcPath, '/');
+    if (src === '/') src = '/.';
+    const follow = options.followLink ?? false;
+    if (typeof destination !== 'string') {
+      return this.withTempFile(async (file) => {
+        const fd = fs.openSync(file, 'w', 0o600);
+        let bytes: number;
+        try {
+          bytes = await this.inRoot(ref, (rootFd) =>
+            withSourceInRoot(rootFd, src, follow, notFoundIn(ref), (entries) => writeTar(entries, fd)),
+          );
+        } finally {
+          fs.closeSync(fd);
+        }
+        await pipeline(fs.createReadStream(file), destination, { end: false });
+        return { bytes, destination: '-' };
+      });
+    }
+    const dest = absolutePath(destination, options.cwd ?? process.cwd());
+    const hostRoot = openHostRoot();
+    try {
+      const target = localDestination(hostRoot, dest);
+      return await this.inRoot(ref, (rootFd) => {
+        const bytes = withSourceInRoot(rootFd, src, follow, notFoundIn(ref), (entries, srcIsDir) => {
+          const plan = resolveCopyPlan(src, target.path, { srcIsDir, destExists: target.exists, destIsDir: target.isDir });
+          return extractEntries(entries, { rootFd: hostRoot, plan, ownership: 'creator', describe: (p) => `lstat ${p}: no such file or directory` });
+        });
+        return { bytes, destination: dest };
+      });
+    } finally {
+      close(hostRoot);
+    }
+  }
+
+  /** Runs `fn` synchronously with the container's root: the running container's, or its overlay mounted privately under its lock. */
+  private async inRoot<T>(ref: string, fn: (rootFd: number, state: ContainerState) => T): Promise<T> {
+    const state = this.store.get(ref);
+    if (isRunning(state)) return withRunningRoot(state, (rootFd) => fn(rootFd, state));
+    return this.store.withContainerLock(state.id, () => {
+      const latest = this.store.get(state.id);
+      if (isRunning(latest)) return withRunningRoot(latest, (rootFd) => fn(rootFd, latest));
+      return withStoppedRoot(latest, this.layers.lowerDirs(latest.topLayer), (rootFd) => fn(rootFd, latest));
+    });
+  }
+
+  private async withTempFile<T>(fn: (file: string) => Promise<T>): Promise<T> {
+    fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+    const file = path.join(this.tmpDir, `cp-${process.pid}-${randomBytes(6).toString('hex')}.tar`);
+    try {
+      return await fn(file);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
+/** Docker's message for a path missing in a container (its daemon's containerFileNotFound). */
+function notFoundIn(ref: string): (p: string) => string {
+  return (p) => `Could not find the file ${p} in container ${ref}`;
+}
+
+/** Opens a copy source: the last component is followed with -L, a trailing `/` or `/.`, as Docker does. */
+function openSource(rootFd: number, src: string, followLink: boolean): ReturnType<typeof openPathInRoot> {
+  const follow = followLink || hasTrailingSeparator(src) || specifiesCurrentDir(src);
+  return openPathInRoot(rootFd, src.replace(/\/\.$/, '') || '/', follow);
+}
+
+function withSourceInRoot<T>(
+  rootFd: number, src: string, followLink: boolean, notFound: (p: string) => string, fn: (entries: Iterable<CopyEntry>, srcIsDir: boolean) => T,
+): T {
+  const opened = openSource(rootFd, src, followLink);
+  if (opened === undefined) throw new NotFoundError(notFound(src));
+  try {
+    const srcIsDir = fs.fstatSync(opened.fd).isDirectory();
+    if (hasTrailingSeparator(src) && !srcIsDir) throw new BerthError('copy', `${src}: not a directory`);
+    return fn(walkEntries(opened.fd, archiveBaseOf(src), opened.parentFd, opened.base), srcIsDir);
+  } finally {
+    close(opened.fd);
+    close(opened.parentFd);
+  }
+}
+
+interface Destination {
+  path: string;
+  exists: boolean;
+  isDir: boolean;
+  isFile: boolean;
+}
+
+/** What a destination path is, a final symlink evaluated (moby CopyInfoDestinationPath), resolved in `rootFd`. */
+function destinationInRoot(rootFd: number, dest: string): Destination {
+  let current = dest;
+  let found = statInRoot(rootFd, current, hasTrailingSeparator(current) || specifiesCurrentDir(current));
+  for (let n = 0; found?.linkTarget !== undefined; n++) {
+    if (n >= MAX_SYMLINKS) throw new BerthError('copy', `too many symlinks in ${dest}`);
+    const [parent] = splitPathDirEntry(current);
+    current = path.posix.isAbsolute(found.linkTarget) ? found.linkTarget : path.posix.join(parent, found.linkTarget);
+    found = statInRoot(rootFd, current, false);
+  }
+  if (found === undefined) return { path: current, exists: false, isDir: false, isFile: false };
+  return { path: current, exists: true, isDir: found.stat.isDirectory(), isFile: found.stat.isFile() };
+}
+
+/** The local destination: its parent must exist (docker/cli ValidateOutputPath, moby CopyInfoDestinationPath). */
+function localDestination(hostRoot: number, dest: string): Destination {
+  const dir = path.posix.dirname(path.posix.normalize(dest).replace(/\/$/, '') || '/');
+  if (!fs.existsSync(dir)) throw new BerthError('copy', `invalid output path: directory "${dir}" does not exist`);
+  const target = destinationInRoot(hostRoot, dest);
+  if (target.exists && !target.isDir && !target.isFile) {
+    throw new BerthError('copy', `invalid output path: "${dest}" must be a directory or a regular file`);
+  }
+  if (!target.exists) {
+    const [parent] = splitPathDirEntry(target.path);
+    let parentIsDir: boolean;
+    try {
+      parentIsDir = fs.statSync(parent).isDirectory();
+    } catch {
+      throw new NotFoundError(`stat ${parent}: no such file or directory`);
+    }
+    if (!parentIsDir) throw new BerthError('copy', 'not a directory');
+  }
+  return target;
+}

@@ -1,0 +1,103 @@
+/**
+ * `berth exec [-i] [-t] [-d] [-e K=V] [--env-file F] [-w DIR] [-u USER] [--privileged] CONTAINER COMMAND...`
+ * Docker's exec for a running container. The command arrives behind `--`
+ * (main.ts's splitCommandTail stops reading flags at the container name).
+ * The exit code is the command's; 126/127 when it cannot run or is not
+ * found; 1 when the container is not running (Docker's daemon error).
+ */
+import * as fs from 'node:fs';
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor } from '../../context';
+import { relayTerminal } from '../../output/terminal-relay';
+import { UsageError } from '../../../errors/kinds';
+import { ExitCode } from '../../../errors/exit-codes';
+import { parseEnvFile, parseEnvFlag } from '../../../runtime/spec/parse-flags';
+
+interface ExecArgs {
+  container: string;
+  '--'?: Array<string | number>;
+  interactive?: boolean;
+  tty?: boolean;
+  detach?: boolean;
+  env?: string[];
+  'env-file'?: string[];
+  workdir?: string;
+  user?: string;
+  privileged?: boolean;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+const list = { type: 'string', array: true, nargs: 1 } as const;
+
+/** --env-file entries, then -e entries, as `run` reads them. */
+function envOf(argv: ExecArgs): string[] {
+  const lookup = (key: string) => process.env[key];
+  const fromFiles = (argv['env-file'] ?? []).flatMap((file) => {
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message;
+      throw new UsageError(`open ${file}: ${reason}`, { exitCode: ExitCode.RuntimeFailure });
+    }
+    return parseEnvFile(content, file, lookup);
+  });
+  return [...fromFiles, ...(argv.env ?? []).map((e) => parseEnvFlag(e, lookup))];
+}
+
+export const exec: Verb<ExecArgs> = {
+  args: '<container>',
+  describe: 'Execute a command in a running container',
+  options: (y: Argv) =>
+    y
+      .positional('container', { type: 'string', describe: 'CONTAINER' })
+      .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' })
+      .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY' })
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Detached mode: run command in the background' })
+      .option('env', { alias: 'e', ...list, describe: 'Set environment variables' })
+      .option('env-file', { ...list, describe: 'Read in a file of environment variables' })
+      .option('workdir', { alias: 'w', type: 'string', describe: 'Working directory inside the container' })
+      .option('user', { alias: 'u', type: 'string', describe: 'Username or UID (format: "<name|uid>[:<group|gid>]")' })
+      .option('privileged', { type: 'boolean', describe: 'Give extended privileges to the command' }),
+  async run(argv) {
+    const command = (argv['--'] ?? []).map(String);
+    if (command.length === 0) {
+      throw new UsageError('"berth exec" requires at least 2 arguments.', {
+        hint: "See 'berth exec --help'.",
+        exitCode: ExitCode.Failure,
+      });
+    }
+    const engine = engineFor(argv);
+    const detach = Boolean(argv.detach);
+    const interactive = Boolean(argv.interactive) && !detach;
+    // A detached command has nobody at a terminal: Docker discards its output; so does berth.
+    const tty = Boolean(argv.tty) && !detach;
+    const windowSize = tty && process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
+    const started = await engine.containers.exec(argv.container, {
+      cmd: command,
+      env: envOf(argv),
+      user: argv.user,
+      workingDir: argv.workdir,
+      tty,
+      windowSize,
+      privileged: argv.privileged,
+      detach,
+      stdio: detach ? ['ignore', 'ignore', 'ignore'] : [interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+    });
+    if (detach) return; // berth-init forked and exits; the command lives on inside the container
+    const relay = started.terminal === undefined ? undefined : relayTerminal(started.terminal, { input: interactive, resize: started.resize });
+    // With a terminal, Ctrl-C travels as a byte through the pty; without one, signals are passed on.
+    const forward = (signal: NodeJS.Signals) => started.init.child.kill(signal);
+    const proxied = relay ? FORWARDED.filter((s) => s !== 'SIGINT') : FORWARDED;
+    for (const signal of proxied) process.on(signal, forward);
+    try {
+      const code = await started.exited;
+      if (relay) await Promise.race([relay.done, new Promise((r) => setTimeout(r, 1000))]);
+      process.exitCode = code;
+    } finally {
+      relay?.stop();
+      for (const signal of proxied) process.off(signal, forward);
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { forEachReported } from '../../bulk';
+
+interface PauseArgs {
+  containers: string[];
+}
+
+export const pause: Verb<PauseArgs> = {
+  args: '<containers..>',
+  describe: 'Pause all processes within one or more containers',
+  options: (y: Argv) => y.positional('containers', { type: 'string', array: true }),
+  async run(argv) {
+    const engine = engineFor(argv);
+    await forEachReported(argv.containers, async (name) => {
+      await engine.containers.pause(name);
+      out(name);
+    });
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * pause and unpause: freeze or thaw every process of the container's cgroup
+ * (the freezer: v1 freezer.state, v2 cgroup.freeze) and record `paused` /
+ * `running`. The monitor keeps watching a paused container unchanged.
+ */
+import { ContainerStore } from './container-store';
+import { ContainerState } from './state';
+import { CgroupManager } from '../cgroups/manager';
+import { ConflictError } from '../errors/kinds';
+
+export async function pauseContainer(store: ContainerStore, id: string, cgroup: (state: ContainerState) => CgroupManager): Promise<ContainerState> {
+  return store.withContainerLock(id, () => {
+    const state = store.get(id);
+    if (state.status === 'paused') throw new ConflictError(`pause container ${state.name}: container ${state.id} is already paused`);
+    if (state.status !== 'running') throw new ConflictError(`pause container ${state.name}: container ${state.id} is not running`);
+    cgroup(state).freeze();
+    state.status = 'paused';
+    store.save(state, { durable: true });
+    return state;
+  });
+}
+
+export async function unpauseContainer(store: ContainerStore, id: string, cgroup: (state: ContainerState) => CgroupManager): Promise<ContainerState> {
+  return store.withContainerLock(id, () => {
+    const state = store.get(id);
+    if (state.status !== 'paused') throw new ConflictError(`unpause container ${state.name}: container ${state.id} is not paused`);
+    cgroup(state).thaw();
+    state.status = 'running';
+    store.save(state, { durable: true });
+    return state;
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * start for detached containers (`run -d`, `start` without -a): the same
+ * filesystem work as start.ts, but berth-init's parent is berth-monitor,
+ * which outlives the CLI. The CLI unshares every namespace but the PID one,
+ * builds the rootfs, keeps fds of those namespaces, steps back, and hands
+ * them to the monitor, which forks berth-init into them (and into a new PID
+ * namespace). The state says `running` before the go byte is sent, so a CLI
+ * killed at any moment leaves either nothing running or a container its
+ * state knows about; the monitor records the exit in the bundle.
+ */
+import * as fs from 'node:fs';
+import { ContainerState, processStartTime } from './state';
+import { assertCan } from './status';
+import { RuntimeContext, readSpec, resolveInRootfs, openTerminal } from './start';
+import { bundlePaths, initPlanOf, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
+import { setupRootfs } from './rootfs-setup';
+import { withNewNamespaces } from './enter-namespaces';
+import { describeInitError } from './init-process';
+import { spawnMonitor, MonitorProcess } from './monitor-process';
+import { removeExitRecord, clearStoppedByUser, manuallyStoppedPath } from './exit-file';
+import { resourcesOf } from './resources';
+import { NamespaceKind } from '../sys/namespaces';
+import { close } from '../sys/fs-at';
+
+export interface DetachedStartOptions {
+  /** The data root, for the monitor's `rm -f` of a --rm container and its restarts. */
+  root: string;
+  /** Set when the monitor restarts the container (its restart policy): the back-off it waited. */
+  restartTimeoutMs?: number;
+  trace?: boolean;
+}
+
+export async function startDetached(ctx: RuntimeContext, id: string, options: DetachedStartOptions): Promise<ContainerState> {
+  const { containers } = ctx;
+  return containers.withContainerLock(id, async () => {
+    const state = containers.get(id);
+    assertCan('start', state.status, state.name);
+    const previous = { status: state.status, exitCode: state.exitCode };
+    const paths = bundlePaths(state.bundle);
+    const spec = readSpec(state.bundle);
+    const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
+    for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
+    removeExitRecord(state.bundle);
+    const automatic = options.restartTimeoutMs !== undefined;
+    // A restart the user stopped during the back-off does not happen; a start by hand clears that stop.
+    if (automatic && fs.existsSync(manuallyStoppedPath(state.bundle))) return state;
+    if (!automatic) clearStoppedByUser(state.bundle);
+    const restartCount = automatic ? (state.restartCount ?? 0) + 1 : 0;
+    const copies = (state.volumes ?? []).filter((v) => v.copyData && ctx.volumes?.needsContent(v.name));
+    const kinds = namespacesToUnshare(spec);
+    const joined = kinds.filter((k) => k !== 'pid');
+    const cgroup = ctx.cgroup(spec);
+    cgroup.create();
+    const held: Array<[NamespaceKind, number]> = [];
+    let terminal: { master: number; slave: number } | undefined;
+    let monitor: MonitorProcess;
+    try {
+      cgroup.apply(resourcesOf(spec));
+      withNewNamespaces(joined, () => {
+        const filled = setupRootfs({ ...rootfsSetupOf(spec, paths, lowerDirs), volumeCopies: copies.map((v) => v.destination) });
+        for (const v of copies) if (filled.includes(v.destination)) ctx.volumes?.markPopulated(v.name);
+        resolveInRootfs(spec, paths.rootfs);
+        if (spec.process.terminal) terminal = openTerminal(paths.rootfs, undefined);
+        for (const kind of joined) held.push([kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY)]);
+      });
+      const plan = initPlanOf(spec, paths, { parentDeath: false, trace: options.trace });
+      monitor = spawnMonitor({
+        id,
+        bundle: state.bundle,
+        plan: terminal ? { ...plan, tty: true } : plan,
+        newPidNamespace: kinds.includes('pid'),
+        namespaces: held,
+        terminal,
+        root: options.root,
+        autoRemove: state.autoRemove,
+        restart: { ...(state.hostConfig.restartPolicy ?? { name: 'no', maximumRetryCount: 0 }), restartCount, timeoutMs: options.restartTimeoutMs ?? 0 },
+      });
+    } catch (err) {
+      cgroup.destroy();
+      throw err;
+    } finally {
+      // The monitor has its own copies; the namespaces live on in berth-init.
+      for (const [, fd] of held) close(fd);
+      if (terminal) {
+        close(terminal.master);
+        close(terminal.slave);
+      }
+    }
+    let pid: number;
+    try {
+      pid = await monitor.initPid;
+      cgroup.join(pid);
+    } catch (err) {
+      monitor.abort();
+      safeDestroy(() => cgroup.destroy());
+      throw err;
+    }
+    state.status = 'running';
+    state.pid = pid;
+    state.pidStartTime = processStartTime(pid);
+    state.startedAt = new Date().toISOString();
+    state.finishedAt = undefined;
+    state.exitCode = undefined;
+    state.oomKilled = false;
+    state.restartCount = restartCount;
+    containers.save(state, { durable: true });
+    monitor.go();
+    const failure = await monitor.started;
+    if (failure) {
+      const error = describeInitError(failure, spec.process.args);
+      state.status = previous.status;
+      state.pid = undefined;
+      state.pidStartTime = undefined;
+      state.exitCode = error.exitCode;
+      containers.save(state);
+      throw error;
+    }
+    return state;
+  });
+}
+
+function safeDestroy(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // berth-init may still be leaving the cgroup: `rm` removes it later
+  }
+}
