@@ -3,7 +3,7 @@
  * verb mounted under its long form and, where Docker has one, its short form.
  */
 import type { CommandModule } from 'yargs';
-import { mount, noun } from '../verb';
+import { mount, noun, Verb } from '../verb';
 import { pull } from './image/pull';
 import { ls } from './image/ls';
 import { rm } from './image/rm';
@@ -63,29 +63,19 @@ const imageVerbs: CommandModule[] = [
   mount('push', push),
 ];
 
+/** Container verbs Docker also has at the top level (`berth run` = `berth container run`). */
+const containerShortForms: Array<[string, Verb<any>]> = [
+  ['run', run], ['create', create], ['start', start], ['kill', kill], ['wait', wait], ['rename', rename],
+  ['exec', exec], ['cp', cp], ['logs', logs], ['stop', stop], ['restart', restart], ['pause', pause],
+  ['unpause', unpause], ['commit', commit], ['diff', diff], ['export', exportVerb], ['top', top], ['stats', stats],
+];
+
 const containerVerbs: CommandModule[] = [
-  mount('run', run),
-  mount('create', create),
-  mount('start', start),
+  ...containerShortForms.map(([name, verb]) => mount(name, verb)),
   mount(['ls', 'ps', 'list'], ps),
   mount(['rm', 'remove'], containerRm),
-  mount('kill', kill),
-  mount('wait', wait),
   mount('inspect', inspectOf('container', 'Display detailed information on one or more containers')),
-  mount('rename', rename),
-  mount('exec', exec),
-  mount('cp', cp),
-  mount('logs', logs),
-  mount('stop', stop),
-  mount('restart', restart),
-  mount('pause', pause),
-  mount('unpause', unpause),
-  mount('commit', commit),
-  mount('diff', diff),
-  mount('export', exportVerb),
   mount('prune', containerPrune),
-  mount('top', top),
-  mount('stats', stats),
 ];
 
 /** Verbs whose arguments after the image are the container's command (Docker stops parsing flags there). */
@@ -104,26 +94,9 @@ export const commands: CommandModule[] = [
   noun('volume', 'Manage volumes', volumeVerbs),
   noun('image', 'Manage images', imageVerbs),
   noun('system', 'Manage berth', [mount('check', check), mount('df', df), mount('prune', systemPrune), mount('info', info)]),
-  mount('run', run),
-  mount('create', create),
-  mount('start', start),
+  ...containerShortForms.map(([name, verb]) => mount(name, verb)),
   mount('ps', ps),
   mount('rm', containerRm),
-  mount('kill', kill),
-  mount('wait', wait),
-  mount('exec', exec),
-  mount('cp', cp),
-  mount('logs', logs),
-  mount('stop', stop),
-  mount('restart', restart),
-  mount('pause', pause),
-  mount('unpause', unpause),
-  mount('commit', commit),
-  mount('diff', diff),
-  mount('export', exportVerb),
-  mount('rename', rename),
-  mount('top', top),
-  mount('stats', stats),
   mount('version', version),
   mount('info', info),
   mount('images', ls),
