@@ -34,7 +34,8 @@ export class HardlinkTracker {
   }
 }
 
-function typeOf(stat: fs.BigIntStats): TarEntryType | undefined {
+/** The tar entry type of a file, or undefined for what archives do not carry (sockets). */
+export function tarTypeOf(stat: fs.BigIntStats): TarEntryType | undefined {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'directory';
   if (stat.isSymbolicLink()) return 'symlink';
@@ -57,7 +58,7 @@ function deviceNumbers(rdev: bigint): { devmajor: number; devminor: number } {
  * overlayfs' own (trusted.overlay.*).
  */
 export function itemFromStat(layer: string, rel: string, stat: fs.BigIntStats, links: HardlinkTracker): TarItem | undefined {
-  const type = typeOf(stat);
+  const type = tarTypeOf(stat);
   if (type === undefined) return undefined;
   const path = `${layer}/${rel}`;
   const name = type === 'directory' ? `${rel}/` : rel;

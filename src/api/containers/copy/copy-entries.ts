@@ -15,6 +15,7 @@ import {
 } from '../../../sys/fs-at';
 import type { TarEntryType } from '../../../storage/tar-writer';
 import { SyscallError } from '../../../errors/syscall-error';
+import { tarTypeOf } from '../../../storage/host-tar';
 
 /** One entry of a copy: an archive name, its metadata and, for regular files, its content. */
 export interface CopyEntry {
@@ -89,15 +90,6 @@ export function openHostRoot(): number {
   return openat2(AT_FDCWD, '/', { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
 }
 
-function typeOf(stat: fs.BigIntStats): TarEntryType | undefined {
-  if (stat.isFile()) return 'file';
-  if (stat.isDirectory()) return 'directory';
-  if (stat.isSymbolicLink()) return 'symlink';
-  if (stat.isCharacterDevice()) return 'character-device';
-  if (stat.isBlockDevice()) return 'block-device';
-  if (stat.isFIFO()) return 'fifo';
-  return undefined; // sockets are not copied
-}
 
 /** Reads a regular file's content through its O_PATH fd, exactly `size` bytes (cut or zero-padded: the header said so). */
 function* contentOf(pathFd: number, size: number): Generator<Buffer> {
@@ -125,7 +117,7 @@ function* contentOf(pathFd: number, size: number): Generator<Buffer> {
  */
 export function* walkEntries(fd: number, name: string, parentFd: number, base: string, links = new Map<string, string>()): Generator<CopyEntry> {
   const stat = fs.fstatSync(fd, { bigint: true });
-  const type = typeOf(stat);
+  const type = tarTypeOf(stat);
   if (type === undefined) return;
   const entry: CopyEntry = {
     name,
