@@ -5,14 +5,13 @@
  * The exit code is the command's; 126/127 when it cannot run or is not
  * found; 1 when the container is not running (Docker's daemon error).
  */
-import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { relayTerminal } from '../../output/terminal-relay';
 import { UsageError } from '../../../errors/kinds';
 import { ExitCode } from '../../../errors/exit-codes';
-import { parseEnvFile, parseEnvFlag } from '../../../runtime/spec/parse-flags';
+import { envFromFlags } from './run-flags';
 
 interface ExecArgs {
   container: string;
@@ -29,22 +28,6 @@ interface ExecArgs {
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 const list = { type: 'string', array: true, nargs: 1 } as const;
-
-/** --env-file entries, then -e entries, as `run` reads them. */
-function envOf(argv: ExecArgs): string[] {
-  const lookup = (key: string) => process.env[key];
-  const fromFiles = (argv['env-file'] ?? []).flatMap((file) => {
-    let content: string;
-    try {
-      content = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message;
-      throw new UsageError(`open ${file}: ${reason}`, { exitCode: ExitCode.RuntimeFailure });
-    }
-    return parseEnvFile(content, file, lookup);
-  });
-  return [...fromFiles, ...(argv.env ?? []).map((e) => parseEnvFlag(e, lookup))];
-}
 
 export const exec: Verb<ExecArgs> = {
   args: '<container>',
@@ -76,7 +59,7 @@ export const exec: Verb<ExecArgs> = {
     const windowSize = tty && process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
     const started = await engine.containers.exec(argv.container, {
       cmd: command,
-      env: envOf(argv),
+      env: envFromFlags(argv),
       user: argv.user,
       workingDir: argv.workdir,
       tty,

@@ -136,24 +136,27 @@ function resolveMount(request: MountRequest): ResolvedMount {
   };
 }
 
+/** --env-file entries, then -e entries (a bare `-e K` takes K from the caller's environment): run, create and exec. */
+export function envFromFlags(flags: { env?: string[]; 'env-file'?: string[] }): string[] {
+  const lookup = (key: string) => process.env[key];
+  const fromFiles = (flags['env-file'] ?? []).flatMap((file) => {
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw flagError(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    return parseEnvFile(content, file, lookup);
+  });
+  return [...fromFiles, ...(flags.env ?? []).map((e) => parseEnvFlag(e, lookup))];
+}
+
 export function runOptionsOf(flags: RunFlags): { options: RunOptions; restart: RestartPolicy } {
   if (flags.publish && flags.publish.length > 0) {
     throw flagError('publishing ports (-p) needs bridged networking, which berth does not have yet; use --network host and have the server listen on the host port');
   }
   if (flags.name !== undefined) validateName(flags.name);
-  const lookup = (key: string) => process.env[key];
-  const env = [
-    ...(flags['env-file'] ?? []).flatMap((file) => {
-      let content: string;
-      try {
-        content = fs.readFileSync(file, 'utf8');
-      } catch (err) {
-        throw flagError(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
-      }
-      return parseEnvFile(content, file, lookup);
-    }),
-    ...(flags.env ?? []).map((e) => parseEnvFlag(e, lookup)),
-  ];
+  const env = envFromFlags(flags);
   const cwd = process.cwd();
   const requests = [
     ...(flags.volume ?? []).map((v) => parseVolumeFlag(v, cwd)),
