@@ -24,12 +24,14 @@ export function digestHex(digest: string): string {
   return assertDigest(digest).slice('sha256:'.length);
 }
 
-/** OCI chain ID: chain(L0) = diff(L0); chain(Ln) = sha256(chain(Ln-1) + " " + diff(Ln)). */
+/** OCI chain ID of a layer on top of the chain `parent`: chain(L0) = diff(L0); chain(Ln) = sha256(chain(Ln-1) + " " + diff(Ln)). */
+export function chainIdOf(parent: string | undefined, diffId: string): string {
+  return parent === undefined ? diffId : sha256Digest(`${parent} ${diffId}`);
+}
+
+/** Chain IDs of a whole stack of layers, bottom first. */
 export function chainIds(diffIds: string[]): string[] {
   const out: string[] = [];
-  for (const diffId of diffIds) {
-    const previous = out[out.length - 1];
-    out.push(previous === undefined ? diffId : sha256Digest(`${previous} ${diffId}`));
-  }
+  for (const diffId of diffIds) out.push(chainIdOf(out[out.length - 1], diffId));
   return out;
 }

@@ -18,7 +18,7 @@ import { ImageLayer } from '../../image/store/image-store';
 import { ImageConfig, ImageManifest } from '../../image/oci-types';
 import { MediaType } from '../../image/media-types';
 import { applyChanges } from '../../image/config-changes';
-import { sha256Digest } from '../../image/digest';
+import { chainIdOf, sha256Digest } from '../../image/digest';
 import { formatReference, normalizeReference } from '../../image/reference';
 import { ContainerState } from '../../runtime/state';
 import type { Spec } from '../../runtime/spec/types';
@@ -109,7 +109,7 @@ export async function commitContainer(store: Store, subject: CommitSubject, opti
     store.sweep();
     const blob = await storeUpperLayer(store, subject, options.pause ?? true);
     const parent = base.layers[base.layers.length - 1]?.chainId;
-    const layer: ImageLayer = { ...blob, chainId: parent === undefined ? blob.diffId : sha256Digest(`${parent} ${blob.diffId}`) };
+    const layer: ImageLayer = { ...blob, chainId: chainIdOf(parent, blob.diffId) };
     await unpackStoredLayer(store, layer, parent, `commit \`${state.name}\``);
 
     const created = new Date().toISOString();

@@ -3,7 +3,7 @@
  * checked for shape before use, and computed incrementally so blobs are
  * verified while they stream.
  */
-import { createHash, Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { InvalidContentError } from '../../errors';
 
 const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
@@ -32,23 +32,7 @@ export function isDigest(ref: string): boolean {
   return /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(ref);
 }
 
-/** A running hash in the digest's algorithm; `digest()` ends it. */
-export class DigestHasher {
-  private readonly hash: Hash;
-  constructor(readonly algorithm: ParsedDigest['algorithm'] = 'sha256') {
-    this.hash = createHash(algorithm);
-  }
-  update(chunk: Uint8Array): void {
-    this.hash.update(chunk);
-  }
-  digest(): string {
-    return `${this.algorithm}:${this.hash.digest('hex')}`;
-  }
-}
-
 /** The digest of `data` in `algorithm`. */
 export function digestOf(data: Uint8Array, algorithm: ParsedDigest['algorithm'] = 'sha256'): string {
-  const hasher = new DigestHasher(algorithm);
-  hasher.update(data);
-  return hasher.digest();
+  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
 }
