@@ -78,8 +78,8 @@ async function main() {
   try {
     const started = await berth.containers.start(state.id, { stdio: ['ignore', 'pipe', 'pipe'], parentDeath: true });
     const [stdout, stderr, status] = await Promise.all([
-      collect(started.init.child.stdout),
-      collect(started.init.child.stderr),
+      collect(started.stdout),
+      collect(started.stderr),
       started.exited,
     ]);
     console.log(`container ${state.name} (${state.id.slice(0, 12)}) said:`);

@@ -6,6 +6,7 @@
  * the cgroup down.
  */
 import * as fs from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
 import { ContainerStore } from './container-store';
 import { ContainerState, processStartTime } from './state';
 import { assertCan } from './status';
@@ -59,6 +60,13 @@ export interface StartedContainer {
   /** Sets the terminal's window size (SIGWINCH reaches the container). */
   resize(rows: number, columns: number): void;
   exited: Promise<ExitStatus>;
+  /**
+   * The container's stdout and stderr when `stdio` asked for pipes (else null). They buffer from the
+   * moment of spawn: the child's own streams are drained by Node once it exits unread, and a short-lived
+   * command may exit before `start` resolves.
+   */
+  stdout: Readable | null;
+  stderr: Readable | null;
 }
 
 export function readSpec(bundle: string): Spec {
@@ -140,6 +148,8 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
       cgroup.destroy();
       throw err;
     }
+    const stdout = heldOpen(init.child.stdout);
+    const stderr = heldOpen(init.child.stderr);
     try {
       cgroup.join(init.pid);
     } catch (err) {
@@ -188,8 +198,16 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const resize = (rows: number, columns: number) => {
       if (terminal !== undefined) safe(() => setWindowSize(terminal!, rows, columns), undefined);
     };
-    return { state, init, exited, terminal, resize };
+    return { state, init, exited, terminal, resize, stdout, stderr };
   });
+}
+
+/** A buffer in front of a child's pipe, attached at once so that nothing is lost before the caller reads. */
+function heldOpen(stream: Readable | null): Readable | null {
+  if (!stream) return null;
+  const buffer = new PassThrough();
+  stream.pipe(buffer);
+  return buffer;
 }
 
 function safe<T>(fn: () => T, fallback: T): T {

@@ -58,6 +58,7 @@ describe('examples/embed.js', () => {
 
   it('runs its default command', () => {
     const result = embed(['--root', root, '--tar', tar]);
+    expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/\n {2}\| hello from [0-9a-f]{12}, PID 1\nexit code: 0\n/);
   });
