@@ -76,7 +76,7 @@ async function main() {
   // 2. A container, its output captured through pipes.
   const state = await berth.containers.create({ image, options: { ...defaultRunOptions(), cmd: args.command }, pull: 'never' });
   try {
-    const started = await berth.containers.start(state.id, { stdio: ['ignore', 'pipe', 'pipe'], parentDeath: true });
+    const started = await berth.containers.start(state.id);
     const [stdout, stderr, status] = await Promise.all([
       collect(started.stdout),
       collect(started.stderr),

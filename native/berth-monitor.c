@@ -1,8 +1,9 @@
 /*
- * berth-monitor: the small process that stays behind a detached container (`run -d`, `start`).
+ * berth-monitor: the small process that stays behind every container (`run`, `run -d`, `start`).
  * It is the parent of the container's berth-init: it reaps it, keeps its stdout/stderr, writes them to
- * Docker's json-file log, records the exit in the bundle, and runs `rm -f` for `--rm`. One per container,
- * static, single-threaded, no malloc: its resident memory is a few pages of static buffers.
+ * Docker's json-file log, serves attached clients on a unix socket (output out, stdin in, window size),
+ * records the exit in the bundle, and runs `rm -f` for `--rm`. One per container, static,
+ * single-threaded, no malloc: its resident memory is a few pages of static buffers.
  *
  *   CLI (Node, main thread)                berth-monitor (spawned)          berth-init (PID 1 of the container)
  *   -----------------------                -----------------------          -----------------------------------
@@ -14,20 +15,24 @@
  *     fd4=init errors, fd5=status,
  *     ns fds, [pty master+slave])  ---->  fork; parent exits; setsid
  *                                          write bundle/monitor.pid
+ *                                          listen on the attach socket
  *                                          pipes for stdout/stderr
  *                                          clone(CLONE_NEWPID) ------------> setns(net, ipc, uts, mnt)
  *                                          close fds 3, 4, ns fds             stdio = pipes (or pty slave)
  *   read "pid N" on fd 5   <-------------  write "pid N\n", close fd 5        close fds > 4; execve(berth-init)
  *   write the plan on fd 3 -------------------------------------------------> parse plan, wait for go
  *   join N to the cgroup, save state
+ *   [attached: connect to the socket,
+ *    maybe send the owner frame]
  *   write "g", close fd 3  -------------------------------------------------> pivot_root ... execve(user cmd)
  *   read fd 4 until EOF    <-------------------------------------------------  error line, or EOF on execve
- *   exit (container keeps running)         poll(stdout, stderr, pidfd):
- *                                            each line -> <id>-json.log
+ *   exit, or relay the attach socket       poll(socket, clients, stdout, stderr, stdin, pidfd):
+ *   until it ends                            each chunk -> every client; each line -> <id>-json.log
+ *                                            client frames -> stdin (a pipe with -i, else the pty)
  *                                          pidfd readable: waitpid, write
  *                                            exit.json (tmp + rename), drain
- *                                          unlink monitor.pid
- *                                          [--rm] execve(node berth --root R rm -f -v ID)
+ *                                          unlink monitor.pid, close the clients (their end of stream)
+ *                                          [--rm, no owner attached] execve(node berth --root R rm -f -v ID)
  *                                          [--restart, unless stopped by hand] sleep the back-off,
  *                                            execve(node berth --root R start ID): a new monitor
  *                                            takes over, this one is gone
@@ -38,7 +43,11 @@
  * berth-init reads EOF on fd 3 and exits 125 having run nothing; the monitor records that exit like any other.
  *
  * Usage: berth-monitor --id ID --bundle DIR --init PATH [--new-pid] [--ns KIND:FD]... [--tty MASTER:SLAVE]
- *                      [--cli NODE:SCRIPT:ROOT [--rm 1] [--restart KIND:MAX:COUNT:TIMEOUT_MS]]
+ *                      [--attach SOCKET [--stdin 1]] [--cli NODE:SCRIPT:ROOT [--rm 1] [--restart KIND:MAX:COUNT:TIMEOUT_MS]]
+ * Attach frames (src/runtime/attach-protocol.ts): 8-byte header [kind, 0, 0, 0, length u32 big-endian] + payload;
+ * to clients 1 stdout / 2 stderr; from clients 0 stdin, 1 close stdin, 2 window size (rows, cols u16),
+ * 3 owner (the client removes a --rm container itself). Writes to clients block: a slow reader slows the
+ * container as a pipe would; a client that fails is dropped. Stdin is buffered (64 KiB) and written non-blocking.
  * Restart policies follow Docker's restart manager: always / unless-stopped restart after any exit,
  * on-failure[:MAX] after a non-zero one while COUNT < MAX (0: no limit); the wait is 100 ms, doubled
  * after each restart (TIMEOUT_MS is the last one, handed on in $BERTH_RESTART_TIMEOUT_MS), at most 1 min,
@@ -53,10 +62,15 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -69,6 +83,15 @@
 #define LINE_MAX_BYTES 16384 /* Docker splits lines longer than its 16 KiB buffer */
 #define DRAIN_MS 2000        /* after PID 1 exits, wait this long at most for the pipes to close */
 #define PATH_BYTES 4096
+#define MAX_CLIENTS 8
+#define FRAME_HEADER 8        /* attach frames: [kind, 0, 0, 0, length (u32, big-endian)] then the payload */
+#define FRAME_MAX_PAYLOAD 4096
+#define STDIN_BUFFER 65536
+
+/* Frames from a client (berth run/attach/start -a) to the monitor. */
+enum { IN_STDIN = 0, IN_CLOSE_STDIN = 1, IN_RESIZE = 2, IN_OWNER = 3 };
+/* Frames to clients: Docker's stream numbers. */
+enum { OUT_STDOUT = 1, OUT_STDERR = 2 };
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -76,6 +99,7 @@
 
 struct stream {
   const char *name; /* "stdout" or "stderr" */
+  int kind;         /* OUT_STDOUT or OUT_STDERR, in frames to clients */
   int fd;           /* read end, -1 once closed */
   size_t used;
   char buf[LINE_MAX_BYTES];
@@ -92,11 +116,28 @@ struct options {
   int remove;
   char restart_kind[16]; /* "" (none), always, unless-stopped, on-failure */
   long restart_max, restart_count, restart_timeout_ms;
+  const char *attach;   /* the attach socket's path, or NULL */
+  int open_stdin;       /* -i: the container's stdin is a pipe (or the pty) fed by clients, open while it runs */
+};
+
+/* An attached client: output frames go to it (blocking writes: a slow reader slows the container, as a pipe
+ * would); its input frames feed the container's stdin. */
+struct client {
+  int fd; /* -1: free slot */
+  int owner; /* sent IN_OWNER: it removes a --rm container itself */
+  size_t used;
+  unsigned char buf[FRAME_HEADER + FRAME_MAX_PAYLOAD];
 };
 
 static struct options opt = {.tty_master = -1, .tty_slave = -1};
-static struct stream out_stream = {.name = "stdout", .fd = -1};
-static struct stream err_stream = {.name = "stderr", .fd = -1};
+static struct stream out_stream = {.name = "stdout", .kind = OUT_STDOUT, .fd = -1};
+static struct stream err_stream = {.name = "stderr", .kind = OUT_STDERR, .fd = -1};
+static struct client clients[MAX_CLIENTS];
+static int listen_fd = -1;
+static int stdin_fd = -1;          /* write end of the container's stdin (non-blocking), -1 when closed or absent */
+static int stdin_close_pending;    /* a client closed stdin: close it once the buffer is written */
+static size_t stdin_used;
+static unsigned char stdin_buf[STDIN_BUFFER];
 static char json_line[LINE_MAX_BYTES * 6 + 256]; /* worst case: every byte escaped as \u00XX */
 static char log_path[PATH_BYTES], exit_path[PATH_BYTES], exit_tmp[PATH_BYTES], pid_path[PATH_BYTES], stopped_path[PATH_BYTES];
 static char cli_args[3][PATH_BYTES];
@@ -198,6 +239,11 @@ static void parse_args(int argc, char **argv) {
       opt.cli_node = cli_args[0];
       opt.cli_script = cli_args[1];
       opt.cli_root = cli_args[2];
+    } else if (strcmp(a, "--attach") == 0) {
+      if (strlen(v) >= sizeof ((struct sockaddr_un *)0)->sun_path) fail("attach socket path too long", ENAMETOOLONG);
+      opt.attach = v;
+    } else if (strcmp(a, "--stdin") == 0) {
+      opt.open_stdin = strcmp(v, "1") == 0;
     } else if (strcmp(a, "--rm") == 0) {
       opt.remove = strcmp(v, "1") == 0;
     } else if (strcmp(a, "--restart") == 0) {
@@ -302,6 +348,156 @@ static void flush_lines(struct stream *s, int all) {
   s->used -= start;
 }
 
+/* ---- attach socket ------------------------------------------------------------------------------- */
+
+static void put_u32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t get_u32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void drop_client(struct client *c) {
+  close(c->fd);
+  c->fd = -1;
+  c->used = 0;
+  c->owner = 0;
+}
+
+/* One frame to every client; a client whose socket fails (it went away) is dropped. */
+static void send_to_clients(int kind, const char *data, size_t len) {
+  unsigned char header[FRAME_HEADER] = {(unsigned char)kind, 0, 0, 0};
+  put_u32(header + 4, (uint32_t)len);
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    struct client *c = &clients[i];
+    if (c->fd < 0) continue;
+    int ok = 1;
+    for (int part = 0; part < 2 && ok; part++) {
+      const unsigned char *p = part == 0 ? header : (const unsigned char *)data;
+      size_t left = part == 0 ? sizeof header : len;
+      while (left > 0) {
+        ssize_t n = send(c->fd, p, left, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          ok = 0;
+          break;
+        }
+        p += n;
+        left -= (size_t)n;
+      }
+    }
+    if (!ok) drop_client(c);
+  }
+}
+
+/* The listening socket, made before the status line so that a client can connect before the go byte. */
+static void listen_attach(void) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  strcpy(addr.sun_path, opt.attach); /* length checked in parse_args */
+  unlink(opt.attach);
+  listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd < 0) fail("socket", errno);
+  mode_t old = umask(077); /* root only: an attached client may write to the container's stdin */
+  int bound = bind(listen_fd, (struct sockaddr *)&addr, sizeof addr);
+  umask(old);
+  if (bound < 0) fail("bind the attach socket", errno);
+  if (listen(listen_fd, MAX_CLIENTS) < 0) fail("listen", errno);
+}
+
+static void accept_clients(void) {
+  for (;;) {
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) return; /* EAGAIN: no more waiting */
+    int slot = -1;
+    for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
+      if (clients[i].fd < 0) slot = i;
+    if (slot < 0) {
+      close(fd);
+      continue;
+    }
+    clients[slot].fd = fd;
+    clients[slot].used = 0;
+    clients[slot].owner = 0;
+  }
+}
+
+static void close_stdin(void) {
+  if (stdin_fd >= 0) close(stdin_fd);
+  stdin_fd = -1;
+  stdin_used = 0;
+  stdin_close_pending = 0;
+}
+
+/* Writes what the container's stdin takes now (non-blocking); closes it when a client asked and all is written. */
+static void flush_stdin(void) {
+  while (stdin_fd >= 0 && stdin_used > 0) {
+    ssize_t n = write(stdin_fd, stdin_buf, stdin_used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) {
+      close_stdin(); /* the container closed its end */
+      return;
+    }
+    memmove(stdin_buf, stdin_buf + n, stdin_used - (size_t)n);
+    stdin_used -= (size_t)n;
+  }
+  if (stdin_close_pending && stdin_used == 0) close_stdin();
+}
+
+static void handle_frame(struct client *c, int kind, const unsigned char *payload, size_t len) {
+  if (kind == IN_STDIN) {
+    if (stdin_fd < 0 || stdin_close_pending) return; /* no stdin (not -i), or already closed: dropped as Docker does */
+    memcpy(stdin_buf + stdin_used, payload, len); /* room checked before reading (client_room) */
+    stdin_used += len;
+    flush_stdin();
+  } else if (kind == IN_CLOSE_STDIN) {
+    /* A pty has no end of input to pass on: only a pipe is closed. */
+    if (stdin_fd >= 0 && opt.tty_master < 0) {
+      stdin_close_pending = 1;
+      flush_stdin();
+    }
+  } else if (kind == IN_RESIZE && len == 4 && opt.tty_master >= 0 && out_stream.fd >= 0) {
+    struct winsize ws = {.ws_row = (unsigned short)(payload[0] << 8 | payload[1]),
+                         .ws_col = (unsigned short)(payload[2] << 8 | payload[3])};
+    ioctl(out_stream.fd, TIOCSWINSZ, &ws);
+  } else if (kind == IN_OWNER) {
+    c->owner = 1;
+  }
+}
+
+/* A client is read only while the stdin buffer has room for a whole frame. */
+static int client_room(void) {
+  return sizeof stdin_buf - stdin_used >= FRAME_MAX_PAYLOAD;
+}
+
+/* Handles the whole frames a client has sent, while the stdin buffer has room. */
+static void process_client(struct client *c) {
+  while (c->fd >= 0 && c->used >= FRAME_HEADER && client_room()) {
+    uint32_t len = get_u32(c->buf + 4);
+    if (len > FRAME_MAX_PAYLOAD) {
+      drop_client(c); /* not our protocol */
+      return;
+    }
+    if (c->used < FRAME_HEADER + len) return;
+    handle_frame(c, c->buf[0], c->buf + FRAME_HEADER, len);
+    size_t frame = FRAME_HEADER + len;
+    memmove(c->buf, c->buf + frame, c->used - frame);
+    c->used -= frame;
+  }
+}
+
+static void read_client(struct client *c) {
+  ssize_t n = recv(c->fd, c->buf + c->used, sizeof c->buf - c->used, MSG_DONTWAIT);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0) {
+    drop_client(c); /* detached, or gone */
+    return;
+  }
+  c->used += (size_t)n;
+  process_client(c);
+}
+
 /* Reads what is there; on EOF (or EIO from a pty whose slave closed) flushes the rest and closes. */
 static void pump(struct stream *s) {
   ssize_t n = read(s->fd, s->buf + s->used, sizeof s->buf - s->used);
@@ -312,6 +508,7 @@ static void pump(struct stream *s) {
     s->fd = -1;
     return;
   }
+  send_to_clients(s->kind, s->buf + s->used, (size_t)n);
   s->used += (size_t)n;
   flush_lines(s, 0);
 }
@@ -328,7 +525,10 @@ __attribute__((noreturn)) static void child_fail(const char *step, const char *d
   _exit(125);
 }
 
-__attribute__((noreturn)) static void exec_init(int out_w, int err_w) {
+__attribute__((noreturn)) static void exec_init(int in_r, int out_w, int err_w) {
+  /* Ignored signals stay ignored across execve: the container must not inherit the monitor's SIG_IGN. */
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   /* mnt last: the other fds were opened before, and nothing here resolves a path until execve */
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < opt.nns; i++) {
@@ -341,7 +541,8 @@ __attribute__((noreturn)) static void exec_init(int out_w, int err_w) {
     for (int fd = 0; fd < 3; fd++)
       if (dup2(opt.tty_slave, fd) < 0) child_fail("stdio", "dup2");
   } else {
-    /* fd 0 stays the /dev/null the CLI gave the monitor */
+    /* without -i, fd 0 stays the /dev/null the CLI gave the monitor */
+    if (in_r >= 0 && dup2(in_r, 0) < 0) child_fail("stdio", "dup2");
     if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) child_fail("stdio", "dup2");
   }
   if (syscall(SYS_close_range, STATUS_FD, ~0U, 0) < 0) child_fail("close_range", "5..~0");
@@ -352,18 +553,24 @@ __attribute__((noreturn)) static void exec_init(int out_w, int err_w) {
 }
 
 static pid_t start_init(void) {
-  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
   if (opt.tty_master >= 0) {
     out_stream.fd = opt.tty_master;
+    /* keystrokes go to the master; its own fd, so that closing either side's use leaves the other */
+    if (opt.open_stdin && (stdin_fd = fcntl(opt.tty_master, F_DUPFD_CLOEXEC, 0)) < 0) fail("dup", errno);
   } else {
     if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) fail("pipe2", errno);
+    if (opt.open_stdin && pipe2(in_pipe, O_CLOEXEC) < 0) fail("pipe2", errno);
     out_stream.fd = out_pipe[0];
     err_stream.fd = err_pipe[0];
+    stdin_fd = in_pipe[1];
   }
   /* A raw clone acts as fork here; CLONE_NEWPID makes the child PID 1 of a new PID namespace. */
   long pid = syscall(SYS_clone, (unsigned long)(SIGCHLD | (opt.new_pid ? CLONE_NEWPID : 0)), 0, 0, 0, 0);
   if (pid < 0) fail("clone", errno);
-  if (pid == 0) exec_init(out_pipe[1], err_pipe[1]);
+  if (pid == 0) exec_init(in_pipe[0], out_pipe[1], err_pipe[1]);
+  if (in_pipe[0] >= 0) close(in_pipe[0]);
+  if (stdin_fd >= 0 && fcntl(stdin_fd, F_SETFL, O_NONBLOCK) < 0) fail("fcntl", errno);
   if (out_pipe[1] >= 0) close(out_pipe[1]);
   if (err_pipe[1] >= 0) close(err_pipe[1]);
   if (opt.tty_slave >= 0) close(opt.tty_slave);
@@ -439,6 +646,8 @@ int main(int argc, char **argv) {
   log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (log_fd < 0) fail("open the log", errno);
   write_pid_file();
+  for (int i = 0; i < MAX_CLIENTS; i++) clients[i].fd = -1;
+  if (opt.attach) listen_attach();
   pid_t init = start_init();
   long long started_ms = now_ms();
   pid_t init_pid = init;
@@ -453,13 +662,22 @@ int main(int argc, char **argv) {
   int status = 0, exited = 0;
   long long deadline = 0;
   for (;;) {
-    struct pollfd fds[3];
-    struct stream *which[3];
+    /* listening socket, clients, stdout, stderr, stdin, pidfd */
+    struct pollfd fds[MAX_CLIENTS + 5];
+    struct client *client_at[MAX_CLIENTS + 5] = {0};
+    struct stream *stream_at[MAX_CLIENTS + 5] = {0};
     nfds_t count = 0;
-    if (out_stream.fd >= 0) which[count] = &out_stream, fds[count++] = (struct pollfd){out_stream.fd, POLLIN, 0};
-    if (err_stream.fd >= 0) which[count] = &err_stream, fds[count++] = (struct pollfd){err_stream.fd, POLLIN, 0};
-    nfds_t streams = count;
-    if (!exited) fds[count++] = (struct pollfd){pidfd, POLLIN, 0};
+    if (listen_fd >= 0) fds[count++] = (struct pollfd){listen_fd, POLLIN, 0};
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+      process_client(&clients[i]); /* frames left over while the stdin buffer was full */
+      if (clients[i].fd >= 0 && client_room()) client_at[count] = &clients[i], fds[count++] = (struct pollfd){clients[i].fd, POLLIN, 0};
+    }
+    int streams = 0;
+    if (out_stream.fd >= 0) stream_at[count] = &out_stream, fds[count++] = (struct pollfd){out_stream.fd, POLLIN, 0}, streams++;
+    if (err_stream.fd >= 0) stream_at[count] = &err_stream, fds[count++] = (struct pollfd){err_stream.fd, POLLIN, 0}, streams++;
+    int stdin_at = -1, pid_at = -1;
+    if (stdin_fd >= 0 && stdin_used > 0) stdin_at = (int)count, fds[count++] = (struct pollfd){stdin_fd, POLLOUT, 0};
+    if (!exited) pid_at = (int)count, fds[count++] = (struct pollfd){pidfd, POLLIN, 0};
     if (exited && streams == 0) break;
     int timeout = -1;
     if (exited) {
@@ -470,9 +688,18 @@ int main(int argc, char **argv) {
     int ready = poll(fds, count, timeout);
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) break;
-    for (nfds_t i = 0; i < streams; i++)
-      if (fds[i].revents) pump(which[i]);
-    if (!exited && fds[count - 1].revents) {
+    /* New clients first: one that connected before the go byte must see the container's first output. */
+    if (listen_fd >= 0 && fds[0].revents) accept_clients();
+    for (nfds_t i = 0; i < count; i++) {
+      if (!fds[i].revents) continue;
+      if (client_at[i]) read_client(client_at[i]);
+      else if (stream_at[i]) pump(stream_at[i]);
+    }
+    if (stdin_at >= 0 && fds[stdin_at].revents) {
+      if (fds[stdin_at].revents & (POLLERR | POLLHUP)) close_stdin();
+      else flush_stdin();
+    }
+    if (pid_at >= 0 && fds[pid_at].revents) {
       if (waitpid(init, &status, 0) == init) {
         /* Recorded at once: readers that find the process gone wait only for this file, not for the drain. */
         write_exit_file(status, init_pid);
@@ -484,8 +711,24 @@ int main(int argc, char **argv) {
   if (out_stream.fd >= 0) flush_lines(&out_stream, 1);
   if (err_stream.fd >= 0) flush_lines(&err_stream, 1);
   if (!exited) write_exit_file(status, init_pid);
-  unlink(pid_path); /* last: `logs -f` ends once this is gone, with every line written */
-  if (opt.remove) run_cli("rm", NULL);
+  close_stdin();
+  if (listen_fd >= 0) {
+    accept_clients(); /* late ones get the end too, not a refused connection */
+    close(listen_fd);
+    unlink(opt.attach);
+  }
+  /* Frames sent before the container ended (an owner's claim, sent before the go byte) are read now at the latest. */
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0) read_client(&clients[i]);
+  int owned = 0;
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0 && clients[i].owner) owned = 1;
+  unlink(pid_path); /* `logs -f` ends once this is gone, with every line written */
+  /* Clients see the end of the stream last: the exit record and the log are complete by then. */
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (clients[i].fd >= 0) drop_client(&clients[i]);
+  /* An attached `run --rm` removes its container itself (and waits for it); the monitor does when it is gone. */
+  if (opt.remove && !owned) run_cli("rm", NULL);
   long delay = restart_delay(status, now_ms() - started_ms);
   if (delay >= 0) {
     struct timespec pause = {delay / 1000, (delay % 1000) * 1000000L};

@@ -10,6 +10,8 @@ export class DataRoot {
   get containers(): string { return path.join(this.root, 'containers'); }
   get volumes(): string { return path.join(this.root, 'volumes'); }
   get tmp(): string { return path.join(this.root, 'tmp'); }
+  /** The monitors' attach sockets (short paths: a unix socket path has at most 107 bytes). */
+  get sockets(): string { return path.join(this.root, 'sockets'); }
   get locks(): string { return path.join(this.root, 'locks'); }
   get authFile(): string { return path.join(this.root, 'auth.json'); }
   get repositoriesFile(): string { return path.join(this.root, 'images', 'repositories.json'); }

@@ -32,6 +32,10 @@ export interface MonitorRequest {
   namespaces: Array<[NamespaceKind, number]>;
   /** A terminal container: the pty pair (the slave becomes berth-init's stdio, the monitor reads the master). */
   terminal?: { master: number; slave: number };
+  /** The unix socket the monitor listens on for attached clients (attach-protocol.ts). */
+  attachSocket: string;
+  /** -i: the container's stdin stays open, fed by attached clients. */
+  openStdin: boolean;
   /** The data root, for the monitor's own `berth` runs (`rm -f` of a --rm container, `start` on restart). */
   root: string;
   /** `--rm`: the monitor runs `berth rm -f -v ID` once the container has exited. */
@@ -62,7 +66,8 @@ function monitorBinary(): string {
 }
 
 function monitorArgs(request: MonitorRequest): { args: string[]; extra: number[] } {
-  const args = ['--id', request.id, '--bundle', request.bundle, '--init', initBinary()];
+  const args = ['--id', request.id, '--bundle', request.bundle, '--init', initBinary(), '--attach', request.attachSocket];
+  if (request.openStdin) args.push('--stdin', '1');
   const extra: number[] = [];
   if (request.newPidNamespace) args.push('--new-pid');
   for (const [kind, fd] of request.namespaces) {

@@ -10,7 +10,7 @@ import { Images } from '../images/images';
 import { ContainerStore } from '../../runtime/container-store';
 import { ContainerState, processIsContainer } from '../../runtime/state';
 import { assertCan } from '../../runtime/status';
-import { startContainer, StartOptions, StartedContainer, RuntimeContext, readSpec } from '../../runtime/start';
+import { RuntimeContext, readSpec, ExitStatus } from '../../runtime/start';
 import { LayerStore } from '../../storage/layer-store';
 import { detectLayout, cgroupManager, CgroupLayout } from '../../cgroups/detect';
 import { pidfdOpen, pidfdSendSignal } from '../../sys/process';
@@ -28,11 +28,22 @@ import { exportToFile, exportToStream } from './export';
 import type { Change } from '../../storage/container-changes';
 import { execRequest, ExecRequest, ExecProcess } from './exec';
 import { ContainerCopy, CopyOptions, CopyResult } from './copy/copy';
-import { startDetached } from '../../runtime/start-detached';
+import { startContainer } from '../../runtime/start-container';
+import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
+import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
 import { stopContainer } from './stop';
 import { readLogs, LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
+
+export interface AttachedStartOptions {
+  /** This caller removes an auto-remove (`--rm`) container itself once it has exited; else its monitor does. */
+  removeOnExit?: boolean;
+  /** The first size of the container's terminal, when it has one. */
+  windowSize?: { rows: number; columns: number };
+  /** berth-init prints each step on the container's stderr (for tests of the order of operations). */
+  trace?: boolean;
+}
 
 export interface RemoveContainerOptions {
   force?: boolean;
@@ -73,8 +84,38 @@ export class Containers {
     return createContainer(this.images, this.store, this.volumes, request, this.cgroupLayout().version);
   }
 
-  start(ref: string, options: StartOptions): Promise<StartedContainer> {
-    return startContainer(this.runtime(), this.store.get(ref).id, options);
+  /**
+   * Starts the container attached to its stdio (`run`, `start -a`): connected before it runs, so no output is
+   * missed. It runs under berth-monitor all the same: it outlives this process, which may detach.
+   */
+  async start(ref: string, options: AttachedStartOptions = {}): Promise<AttachedContainer> {
+    const { state, attachment } = await startContainer(this.runtime(), this.store.get(ref).id, {
+      ...this.startPaths(),
+      attach: true,
+      removeOnExit: options.removeOnExit,
+      windowSize: options.windowSize,
+      trace: options.trace,
+    });
+    return attachedContainer(state, attachment!, () => this.exitOf(state.id));
+  }
+
+  /** Docker's `attach`: the output (from now on) and stdin of a running container. */
+  async attach(ref: string): Promise<AttachedContainer> {
+    const state = this.store.get(ref);
+    if (state.status === 'paused') throw new ConflictError('You cannot attach to a paused container, unpause it first');
+    if (state.status !== 'running') throw new ConflictError('You cannot attach to a stopped container, start it first');
+    const attachment = await connectAttach(attachSocketPath(this.layout.sockets, state.id));
+    return attachedContainer(state, attachment, () => this.exitOf(state.id));
+  }
+
+  /** The exit of a container whose monitor has ended its attach stream (recorded by then), or once it stops. */
+  private async exitOf(id: string): Promise<ExitStatus> {
+    const exitCode = await this.wait(id);
+    return { exitCode, oomKilled: this.store.find(id)?.oomKilled ?? false };
+  }
+
+  private startPaths(): { root: string; sockets: string } {
+    return { root: this.layout.root, sockets: this.layout.sockets };
   }
 
   /** Docker's `exec`: one more process in a running container (src/runtime/exec.ts). */
@@ -86,7 +127,7 @@ export class Containers {
   async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
     if (state.status === 'running' || state.status === 'paused') return state;
-    return startDetached(this.runtime(), state.id, { root: this.layout.root, ...options });
+    return (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
   }
 
   /** Docker's `stop`: the stop signal, `timeoutSeconds` (default: the container's, else 10) to exit, then SIGKILL. */

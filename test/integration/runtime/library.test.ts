@@ -29,33 +29,57 @@ function embedded(body: string): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('containers.start with piped stdio', () => {
+describe('containers.start (attached)', () => {
   it('keeps the output of a command that exits before the caller reads it', () => {
     const result = embedded(`
       const state = await berth.containers.create({ image: 'busybox', options: { ...defaultRunOptions(), cmd: ['sh', '-c', 'echo to-out; echo to-err >&2'] }, pull: 'never' });
-      const started = await berth.containers.start(state.id, { stdio: ['ignore', 'pipe', 'pipe'], parentDeath: true });
+      const started = await berth.containers.start(state.id);
       const status = await started.exited;
       // Only now, well after the exit, does anyone read the streams.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const read = (stream) => new Promise((resolve) => { let text = ''; stream.on('data', (d) => (text += d)); stream.on('end', () => resolve(text)); });
       const [out, err] = await Promise.all([read(started.stdout), read(started.stderr)]);
       await berth.containers.remove(state.id, { force: true });
-      console.log(JSON.stringify({ out, err, code: status.exitCode }));
+      console.log(JSON.stringify({ out, err, code: status.exitCode, stdin: started.stdin }));
     `);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ out: 'to-out\n', err: 'to-err\n', code: 0 });
+    // Created without `interactive`: no stdin to write to.
+    expect(JSON.parse(result.stdout)).toEqual({ out: 'to-out\n', err: 'to-err\n', code: 0, stdin: null });
   });
 
-  it('gives null streams for stdio that is not piped', () => {
+  it('feeds an interactive container through its stdin; end() closes it', () => {
     const result = embedded(`
-      const state = await berth.containers.create({ image: 'busybox', options: { ...defaultRunOptions(), cmd: ['true'] }, pull: 'never' });
-      const started = await berth.containers.start(state.id, { stdio: ['ignore', 'ignore', 'ignore'], parentDeath: true });
+      const state = await berth.containers.create({ image: 'busybox', options: { ...defaultRunOptions(), interactive: true, cmd: ['sh', '-c', 'tr a-z A-Z; echo closed'] }, pull: 'never' });
+      const started = await berth.containers.start(state.id);
+      let out = '';
+      started.stdout.on('data', (d) => (out += d));
+      started.stdin.write('hello ');
+      started.stdin.end('there\\n');
       const status = await started.exited;
       await berth.containers.remove(state.id, { force: true });
-      console.log(JSON.stringify({ stdout: started.stdout, stderr: started.stderr, code: status.exitCode }));
+      console.log(JSON.stringify({ out, code: status.exitCode }));
     `);
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({ stdout: null, stderr: null, code: 0 });
+    expect(JSON.parse(result.stdout)).toEqual({ out: 'HELLO THERE\nclosed\n', code: 0 });
+  });
+
+  it('detaches, leaving the container running, and attaches again to read what it prints next', () => {
+    const result = embedded(`
+      const state = await berth.containers.create({ image: 'busybox', options: { ...defaultRunOptions(), interactive: true, cmd: ['sh', '-c', 'read line; echo "got $line"; exit 4'] }, pull: 'never' });
+      const first = await berth.containers.start(state.id);
+      first.detach();
+      await first.stdout.toArray();
+      const running = berth.containers.get(state.id).status;
+      const again = await berth.containers.attach(state.id);
+      let out = '';
+      again.stdout.on('data', (d) => (out += d));
+      again.stdin.write('second\\n');
+      const status = await again.exited;
+      await berth.containers.remove(state.id, { force: true });
+      console.log(JSON.stringify({ running, out, code: status.exitCode }));
+    `);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ running: 'running', out: 'got second\n', code: 4 });
   });
 });

@@ -6,12 +6,13 @@ import { UsageError } from '../../../errors/kinds';
 import { ExitCode } from '../../../errors/exit-codes';
 import { Berth } from '../../../api/engine';
 import { ContainerState } from '../../../runtime/state';
+import type { AttachedContainer } from '../../../api/containers/attached';
 import { ProgressView } from '../../output/progress';
-import { relayTerminal } from '../../output/terminal-relay';
+import { relayAttached } from '../../output/attach-relay';
+import { proxySignals } from '../../output/signal-proxy';
 import { familiarString, normalizeReference } from '../../../image/reference';
 import { CreateRequest, PullPolicy } from '../../../api/containers/create';
 
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 function pullPolicy(value: string | undefined): PullPolicy {
   if (value === undefined || value === 'missing' || value === 'always' || value === 'never') return value ?? 'missing';
@@ -42,27 +43,35 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
   return engine.containers.create(request);
 }
 
-/** Runs a created container in the foreground and returns its exit code. */
-export async function runAttached(engine: Berth, state: ContainerState): Promise<number> {
-  const interactive = state.hostConfig.interactive;
+/**
+ * Runs a created container in the foreground and returns its exit code. It runs under berth-monitor like a
+ * detached one (its log is kept, it outlives this process); this process relays its stdio and proxies
+ * signals, as Docker's client does. An auto-remove container is removed here, once it has exited.
+ */
+export async function runAttached(engine: Berth, state: ContainerState, options: { interactive: boolean }): Promise<number> {
   const windowSize = process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
-  const started = await engine.containers.start(state.id, {
-    stdio: [interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
-    windowSize,
-    parentDeath: true,
-  });
-  const relay = started.terminal === undefined ? undefined : relayTerminal(started.terminal, { input: interactive, resize: started.resize });
-  // With a terminal, Ctrl-C travels as a byte through the pty; without one, signals are proxied.
-  const forward = (signal: NodeJS.Signals) => started.init.child.kill(signal);
-  const proxied = relay ? FORWARDED.filter((s) => s !== 'SIGINT' && s !== 'SIGWINCH') : FORWARDED;
-  for (const signal of proxied) process.on(signal, forward);
+  // Docker's --rm also removes the container's anonymous volumes (never named ones).
+  const removeIfAuto = async () => {
+    if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
+  };
+  let container: AttachedContainer;
   try {
-    const status = await started.exited;
-    if (relay) await Promise.race([relay.done, new Promise((r) => setTimeout(r, 1000))]);
+    container = await engine.containers.start(state.id, { windowSize, removeOnExit: state.autoRemove });
+  } catch (err) {
+    await removeIfAuto();
+    throw err;
+  }
+  const tty = state.hostConfig.tty;
+  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty });
+  const stopProxy = proxySignals(engine, state.id, { keystrokesThroughPty: tty && options.interactive });
+  try {
+    const status = await container.exited;
+    await relay.done;
     return status.exitCode;
   } finally {
-    relay?.stop();
-    for (const signal of proxied) process.off(signal, forward);
+    relay.stop();
+    stopProxy();
+    await removeIfAuto();
   }
 }
 
@@ -90,13 +99,6 @@ export const run: Verb<RunFlags> = {
       await runDetached(engine, state);
       return;
     }
-    let code: number;
-    try {
-      code = await runAttached(engine, state);
-    } finally {
-      // Docker's --rm also removes the container's anonymous volumes (never named ones).
-      if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
-    }
-    process.exitCode = code;
+    process.exitCode = await runAttached(engine, state, { interactive: state.hostConfig.interactive });
   },
 };

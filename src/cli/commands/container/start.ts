@@ -34,7 +34,6 @@ export const start: Verb<StartArgs> = {
     }
     if (argv.containers.length > 1) throw new UsageError('you cannot start and attach multiple containers at once', { exitCode: 1 });
     const state = engine.containers.get(argv.containers[0]);
-    state.hostConfig.interactive = Boolean(argv.interactive);
-    process.exitCode = await runAttached(engine, state);
+    process.exitCode = await runAttached(engine, state, { interactive: Boolean(argv.interactive) });
   },
 };

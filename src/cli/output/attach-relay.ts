@@ -1,0 +1,62 @@
+/**
+ * Relays an attached container to this process's own stdio: its output to
+ * stdout/stderr, our stdin to its stdin (raw mode when both ends are
+ * terminals, so Ctrl-C reaches the container as a byte and its line
+ * discipline turns it into SIGINT), window size changes to its pty.
+ */
+import type { AttachedContainer } from '../../api/containers/attached';
+
+export interface AttachRelayOptions {
+  /** Forward this process's stdin (`-i`). */
+  input: boolean;
+  /** Close the container's stdin when ours ends (`run -i`, `start -ai`; Docker's StdinOnce). */
+  closeStdinAtEnd: boolean;
+  /** The container has a terminal. */
+  tty: boolean;
+}
+
+export interface AttachRelay {
+  /** Resolves once the container's output has all been written here. */
+  done: Promise<void>;
+  stop(): void;
+}
+
+function drained(stream: NodeJS.ReadableStream, target: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.pipe(target, { end: false });
+    stream.once('end', () => resolve());
+    stream.once('error', () => resolve());
+  });
+}
+
+export function relayAttached(container: AttachedContainer, options: AttachRelayOptions): AttachRelay {
+  const done = Promise.all([drained(container.stdout, process.stdout), drained(container.stderr, process.stderr)]).then(() => undefined);
+  const stdin = process.stdin;
+  const target = options.input ? container.stdin : null;
+  const raw = target !== null && options.tty && stdin.isTTY;
+  const onData = (chunk: Buffer) => target!.write(chunk);
+  const onEnd = () => {
+    if (options.closeStdinAtEnd) target!.end();
+  };
+  if (target) {
+    if (raw) stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+    stdin.resume();
+  }
+  const onResize = () => container.resize(process.stdout.rows, process.stdout.columns);
+  const resizes = options.tty && process.stdout.isTTY;
+  if (resizes) process.stdout.on('resize', onResize);
+  return {
+    done,
+    stop() {
+      if (target) {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        if (raw) stdin.setRawMode(false);
+        stdin.pause();
+      }
+      if (resizes) process.stdout.off('resize', onResize);
+    },
+  };
+}
