@@ -12,7 +12,7 @@
  *      setns() back to its own namespaces                  block on read(fd 3, 1 byte)
  *      write child pid to cgroup.procs
  *      write "g" and close fd 3  (or close without "g" ---> EOF: exit 125 silently, nothing ran)
- *                                                   ---> 'g': cgroupns, proc, pivot_root, masks, read-only
+ *                                                   ---> 'g': cgroupns, cgroupfs, proc, pivot_root, masks, read-only
  *                                                        paths, rlimits, pdeathsig, cwd, close fds,
  *                                                        no_new_privs, capabilities, ids, execve
  *      read fd 4 until EOF                        <---  on failure: "<errno>\t<step>\t<detail>\n", exit 125|126|127
@@ -20,7 +20,7 @@
  *      wait for the pid, relay signals and the pty
  *
  * Trace (trace=1) prints "berth-init: <step> <args>" to stderr before each step, in this order:
- *   unshare, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
+ *   unshare, cgroupfs*, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
  *   setrlimit*, [setsid+TIOCSCTTY], pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
  *   setresuid, [pdeathsig again], capset, ambient, stdio, execve.
  * Step names in error lines are the first word of the trace line (plus "plan" and "go").
@@ -70,6 +70,7 @@
 #define MAX_GROUPS 1024
 #define MAX_PATHS 256
 #define MAX_RLIMITS 32
+#define MAX_CGROUPS 64
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct rlimit_entry {
@@ -97,6 +98,12 @@ struct plan {
   size_t nreadonly;
   int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace, tty;
   int exec, detach, mnt_fd; /* exec mode: join the mount namespace open at mnt_fd instead of building one */
+  const char *cgroupfs;     /* where the cgroup filesystem goes in the container (/sys/fs/cgroup), or NULL */
+  int cgroupfs_readonly;
+  char *cgroup_v1[MAX_CGROUPS]; /* "dir:options" per v1 hierarchy; none: one cgroup2 mount */
+  size_t ncgroup_v1;
+  char *cgroup_links[MAX_CGROUPS]; /* "name:target" symlinks for co-mounted controllers */
+  size_t ncgroup_links;
 };
 
 static char plan_buf[PLAN_MAX + 1]; /* records stay here; the plan points into it */
@@ -252,6 +259,10 @@ static void parse_record(char *record) {
   else if (strcmp(key, "exec") == 0) plan.exec = flag(value, key);
   else if (strcmp(key, "detach") == 0) plan.detach = flag(value, key);
   else if (strcmp(key, "setns.mnt") == 0) plan.mnt_fd = (int)parse_id(value, key);
+  else if (strcmp(key, "cgroupfs") == 0) plan.cgroupfs = value;
+  else if (strcmp(key, "cgroupfs.readonly") == 0) plan.cgroupfs_readonly = flag(value, key);
+  else if (strcmp(key, "cgroupfs.v1") == 0) push(plan.cgroup_v1, &plan.ncgroup_v1, MAX_CGROUPS, value, key);
+  else if (strcmp(key, "cgroupfs.link") == 0) push(plan.cgroup_links, &plan.ncgroup_links, MAX_CGROUPS, value, key);
   else fail(EINVAL, "plan", key); /* CLI and init ship together: an unknown key is a bug */
 }
 
@@ -312,23 +323,85 @@ static void fd_path(char out[32], int fd) {
   snprintf(out, 32, "/proc/self/fd/%d", fd);
 }
 
+/*
+ * A directory under <rootfs>, resolved by the kernel as if <rootfs> were / (symlinks planted in the image
+ * cannot lead out). Without openat2 (Linux < 5.6) only a single component with no symlink is accepted.
+ */
+static int open_in_rootfs(const char *path, int flags, unsigned long long resolve, const char *step) {
+  int root = open(plan.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) fail(errno, step, plan.rootfs);
+  while (*path == '/') path++;
+  struct open_how how = {.flags = (unsigned long long)(flags | O_DIRECTORY | O_CLOEXEC),
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve};
+  int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS && !strchr(path, '/')) fd = openat(root, path, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail(errno, step, path);
+  close(root);
+  return fd;
+}
+
 /* Mounts proc on <rootfs>/proc through an fd, so a symlink planted in the image cannot redirect it. */
 static void mount_proc(void) {
   char target[32];
-  struct stat st;
   trace("proc %s/proc", plan.rootfs);
-  int root = open(plan.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0) fail(errno, "proc", plan.rootfs);
-  struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-  int proc = (int)syscall(SYS_openat2, root, "proc", &how, sizeof how);
-  if (proc < 0 && errno == ENOSYS) proc = openat(root, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (proc < 0) fail(errno, "proc", "<rootfs>/proc");
-  if (fstat(proc, &st) < 0 || !S_ISDIR(st.st_mode)) fail(ENOTDIR, "proc", "<rootfs>/proc");
+  int proc = open_in_rootfs("proc", O_PATH, RESOLVE_NO_SYMLINKS, "proc");
   fd_path(target, proc);
   if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail(errno, "proc", "<rootfs>/proc");
   close(proc);
-  close(root);
+}
+
+/* Splits "left:right" in place; the plan encoder guarantees the colon. */
+static char *split_pair(char *pair, const char *key) {
+  char *colon = strchr(pair, ':');
+  if (!colon) fail(EINVAL, "plan", key);
+  *colon = '\0';
+  return colon + 1;
+}
+
+/*
+ * /sys/fs/cgroup (runc's mountCgroupV1/V2). Runs right after unshare(CLONE_NEWCGROUP), which follows the go
+ * byte, so we already sit in the container's cgroup: each cgroup mount made now has that cgroup as its root.
+ * v1: tmpfs, a cgroup mount per hierarchy, symlinks for co-mounted controllers, then the tmpfs made read-only.
+ */
+static void mount_cgroupfs(void) {
+  char target[32];
+  const unsigned long base = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  const unsigned long ro = plan.cgroupfs_readonly ? MS_RDONLY : 0;
+  int dest = open_in_rootfs(plan.cgroupfs, O_PATH, 0, "cgroupfs");
+  fd_path(target, dest);
+  if (plan.ncgroup_v1 == 0) {
+    trace("cgroupfs cgroup2 %s", plan.cgroupfs);
+    if (mount("cgroup", target, "cgroup2", base | ro, NULL) < 0) fail(errno, "cgroupfs", plan.cgroupfs);
+    close(dest);
+    return;
+  }
+  trace("cgroupfs tmpfs %s", plan.cgroupfs);
+  if (mount("tmpfs", target, "tmpfs", base, "mode=755") < 0) fail(errno, "cgroupfs", plan.cgroupfs);
+  close(dest);
+  int dir = open_in_rootfs(plan.cgroupfs, O_RDONLY, 0, "cgroupfs"); /* the fresh tmpfs */
+  for (size_t i = 0; i < plan.ncgroup_v1; i++) {
+    char *name = plan.cgroup_v1[i];
+    char *options = split_pair(name, "cgroupfs.v1");
+    trace("cgroupfs cgroup %s/%s %s", plan.cgroupfs, name, options);
+    if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST) fail(errno, "cgroupfs", name);
+    int sub = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0) fail(errno, "cgroupfs", name);
+    fd_path(target, sub);
+    if (mount("cgroup", target, "cgroup", base | ro, options) < 0) fail(errno, "cgroupfs", options);
+    close(sub);
+  }
+  for (size_t i = 0; i < plan.ncgroup_links; i++) {
+    char *name = plan.cgroup_links[i];
+    char *link_target = split_pair(name, "cgroupfs.link");
+    trace("cgroupfs symlink %s -> %s", name, link_target);
+    if (symlinkat(link_target, dir, name) < 0 && errno != EEXIST) fail(errno, "cgroupfs", name);
+  }
+  if (plan.cgroupfs_readonly) {
+    trace("cgroupfs readonly %s", plan.cgroupfs);
+    fd_path(target, dir);
+    if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | base, NULL) < 0) fail(errno, "cgroupfs", "remount read-only");
+  }
+  close(dir);
 }
 
 /* runc's trick: pivot_root(".", ".") stacks the old root on the new one; "." then resolves to it. */
@@ -556,6 +629,7 @@ int main(void) {
       trace("unshare CLONE_NEWCGROUP");
       if (unshare(CLONE_NEWCGROUP) < 0) fail(errno, "unshare", "CLONE_NEWCGROUP");
     }
+    if (plan.cgroupfs) mount_cgroupfs();
     if (plan.proc) mount_proc();
     enter_rootfs();
     mask_paths();

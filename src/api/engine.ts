@@ -8,7 +8,7 @@ import { Store } from '../image/store/store';
 import { Images } from './images/images';
 import { Containers } from './containers/containers';
 import { Volumes } from './volumes/volumes';
-import { System } from './system/system';
+import type { System } from './system/system';
 
 export class Berth {
   readonly settings: Settings;
@@ -17,7 +17,7 @@ export class Berth {
   readonly images: Images;
   readonly containers: Containers;
   readonly volumes: Volumes;
-  readonly system: System;
+  private systemCache?: System;
 
   constructor(input: SettingsInput = {}) {
     this.settings = loadSettings(input);
@@ -27,11 +27,19 @@ export class Berth {
     this.volumes = new Volumes(this.layout);
     this.containers = new Containers(this.layout, this.images, this.store.layers, this.volumes);
     this.volumes.containerUsage = { volumeUsers: (name) => this.containers.volumeUsers(name) };
-    this.system = new System(this.settings, this.images, this.containers, this.volumes);
     // Images used by containers are not removed, and their layers are not collected.
     this.images.containerUsage = {
       imageUser: (id) => this.containers.imageUser(id),
       layersInUse: () => this.containers.layersInUse(),
     };
+  }
+
+  /** info, version, df, prune: made (and its module loaded) on first use, which `run` and `ps` never make. */
+  get system(): System {
+    if (!this.systemCache) {
+      const { System: SystemApi } = require('./system/system') as typeof import('./system/system');
+      this.systemCache = new SystemApi(this.settings, this.images, this.containers, this.volumes);
+    }
+    return this.systemCache;
   }
 }

@@ -1,4 +1,4 @@
-import { report } from './main';
+import { report } from './report';
 
 /**
  * Docker's bulk verbs (`rm a b c`, `kill a b`): every item is tried, each

@@ -13,7 +13,7 @@ const VALUE_FLAGS = new Set([
   'cap-add', 'cap-drop', 'security-opt', 'ulimit', 'tmpfs', 'device', 'memory', 'memory-swap',
   'memory-reservation', 'cpus', 'cpu-shares', 'cpuset-cpus', 'cpuset-mems', 'pids-limit', 'shm-size', 'label',
   'stop-signal', 'stop-timeout', 'restart', 'pull', 'platform', 'publish', 'group-add', 'detach-keys',
-  'cgroup-parent', 'oom-score-adj', 'log-driver', 'log-opt', 'label-file', 'expose',
+  'cgroup-parent', 'oom-score-adj', 'log-driver', 'log-opt', 'label-file', 'expose', 'ipc',
 ]);
 const VALUE_SHORT = new Set(['e', 'v', 'w', 'u', 'm', 'c', 'l', 'p', 'h']);
 const BOOLEAN_FLAGS = new Set([

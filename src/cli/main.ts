@@ -3,30 +3,20 @@
  * (commands/index.ts); yargs is loaded here only, on demand. The single
  * catch-all below prints `Error: ...` and sets Docker's exit code.
  */
-import type { Argv } from 'yargs';
-import { isBerthError, messageOf } from '../errors/berth-error';
+import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors/kinds';
 import { commands } from './commands';
 import { splitCommandTail } from './command-tail';
+import { report } from './report';
+import { commandWordOf, helpAsked } from './command-word';
+
+export { report };
 
 export interface GlobalOptions {
   root?: string;
   config?: string;
   debug?: boolean;
   'insecure-registry'?: string[];
-}
-
-/** Reports an error the way Docker's CLI does and returns the exit code. */
-export function report(err: unknown, debug = false): number {
-  if (isBerthError(err)) {
-    process.stderr.write(`Error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`);
-    if (debug && err.cause) process.stderr.write(`Cause: ${messageOf(err.cause)}\n`);
-    return err.exitCode;
-  }
-  process.stderr.write(`Error: ${messageOf(err)}\n`);
-  if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-  return 1;
 }
 
 /**
@@ -38,6 +28,28 @@ function skipHelpCache(parser: Argv): void {
   const internal = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods;
   const usage = internal?.call(parser).getUsageInstance();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
+/**
+ * yargs parses every registered command's name and reads them all when
+ * matching: with argv naming a command, only that one is registered. Help
+ * (which lists them) and anything unclear get every command, so yargs'
+ * messages stay the same.
+ */
+function commandsFor(argv: readonly string[]): CommandModule[] {
+  const word = helpAsked(argv) ? undefined : commandWordOf(argv);
+  if (word === undefined) return commands;
+  const named = commands.filter((c) => namesOf(c).includes(word));
+  return named.length > 0 ? named : commands;
+}
+
+function namesOf(command: CommandModule): string[] {
+  return [String(command.command).split(' ')[0], ...[command.aliases ?? []].flat()];
+}
+
+/** Whether `word` is a top-level command (the launcher keeps a code cache only for those). */
+export function isCommandName(word: string): boolean {
+  return commands.some((c) => namesOf(c).includes(word));
 }
 
 function buildParser(argv: string[]): Argv {
@@ -82,8 +94,8 @@ function buildParser(argv: string[]): Argv {
       throw new UsageError(msg, { exitCode: 1, hint: "Run 'berth --help' for more information" });
     })
     .demandCommand(1, "berth needs a command: run 'berth --help' for the list");
-  for (const command of commands) parser = parser.command(command);
-  if (!argv.includes('--help') && !argv.includes('-h')) skipHelpCache(parser);
+  for (const command of commandsFor(argv)) parser = parser.command(command);
+  if (!helpAsked(argv)) skipHelpCache(parser);
   return parser;
 }
 

@@ -16,6 +16,10 @@ import { ConflictError, NotFoundError } from '../errors/kinds';
 import { ContainerState, processIsContainer } from './state';
 import { randomName, validateName } from './names';
 import { awaitExitRecord } from './exit-file';
+import { restartPending } from './restart-pending';
+
+/** Called when the exit of a run is reconciled into its state, before the save: may set oomKilled, frees the cgroup. */
+export type ExitHook = (state: ContainerState) => void;
 
 const ID = /^[a-f0-9]{64}$/;
 
@@ -28,7 +32,10 @@ function supervisorAlive(state: ContainerState): boolean {
 export const LOST_EXIT_CODE = 255;
 
 export class ContainerStore {
-  constructor(private readonly layout: DataRoot) {}
+  constructor(
+    private readonly layout: DataRoot,
+    private readonly onExit?: ExitHook,
+  ) {}
 
   dir(id: string): string {
     return path.join(this.layout.containers, id);
@@ -56,8 +63,18 @@ export class ContainerStore {
     writeJsonAtomic(this.statePath(state.id), state, { durable: options.durable ?? state.status !== 'running' });
   }
 
-  /** Reads a state and corrects a running status whose process is gone. */
+  /**
+   * Reads a state and corrects a running status whose process is gone; a
+   * stopped one is flagged `restarting` while its restart policy waits.
+   */
   load(id: string): ContainerState | undefined {
+    const state = this.loadRefreshed(id);
+    // Never trusted from the file: a state saved while restarting may have been restarted since.
+    if (state) state.restarting = restartPending(state) || undefined;
+    return state;
+  }
+
+  private loadRefreshed(id: string): ContainerState | undefined {
     const state = readJsonIfExists<ContainerState>(this.statePath(id));
     if (!state) return undefined;
     if ((state.status === 'running' || state.status === 'paused') && !processIsContainer(state)) {
@@ -72,6 +89,7 @@ export class ContainerStore {
         again.finishedAt = exit?.finishedAt ?? again.finishedAt ?? new Date().toISOString();
         again.pid = undefined;
         again.supervisor = undefined;
+        if (exit) this.onExit?.(again);
         this.save(again);
       }
       return again;

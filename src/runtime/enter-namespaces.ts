@@ -23,15 +23,28 @@ import { HostCalls, realHostCalls } from './host-calls';
 /** The order to step back: the mount namespace last, once the others are restored. */
 const RESTORE_ORDER: NamespaceKind[] = ['pid', 'net', 'ipc', 'uts', 'cgroup', 'mnt'];
 
-export function withNewNamespaces<T>(kinds: readonly NamespaceKind[], fn: () => T, sys: HostCalls = realHostCalls): T {
+/** What withNewNamespaces does: fresh namespaces to unshare, and existing ones (by path) to join with setns. */
+export interface NamespaceChanges {
+  unshare: readonly NamespaceKind[];
+  join: ReadonlyArray<{ kind: NamespaceKind; path: string }>;
+}
+
+export function withNewNamespaces<T>(changes: readonly NamespaceKind[] | NamespaceChanges, fn: () => T, sys: HostCalls = realHostCalls): T {
+  const { unshare: kinds, join } = Array.isArray(changes) ? { unshare: changes as readonly NamespaceKind[], join: [] } : (changes as NamespaceChanges);
+  const joinedKinds = join.map((j) => j.kind);
+  for (const kind of joinedKinds) {
+    if (kinds.includes(kind)) throw new Error(`withNewNamespaces: the ${kind} namespace is both unshared and joined`);
+    if (kind === 'mnt' || kind === 'pid') throw new Error(`withNewNamespaces: the ${kind} namespace cannot be joined here`);
+  }
   const saved = new Map<NamespaceKind, number>();
   for (const kind of RESTORE_ORDER) {
-    if (kinds.includes(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
+    if (kinds.includes(kind) || joinedKinds.includes(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
   }
   try {
     sys.unshare(CLONE_FS);
     sys.unshare(kinds.reduce((flags, kind) => flags | NAMESPACE_FLAGS[kind], 0));
     try {
+      for (const { kind, path } of join) joinNamespace(kind, path, sys);
       return fn();
     } finally {
       stepBack(saved, sys);
@@ -62,6 +75,16 @@ export function withNamespacesOf<T>(joined: ReadonlyMap<NamespaceKind, number>, 
     }
   } finally {
     for (const fd of saved.values()) fs.closeSync(fd);
+  }
+}
+
+/** setns into the namespace at `path`, checking that it is a namespace of that kind (nstype). */
+function joinNamespace(kind: NamespaceKind, path: string, sys: HostCalls): void {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY);
+  try {
+    sys.setns(fd, NAMESPACE_FLAGS[kind], `the ${kind} namespace at \`${path}\``);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

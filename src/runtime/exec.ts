@@ -35,7 +35,8 @@ import { readSpec } from './start';
 import { Spec } from './spec/types';
 import { InitPlan, capabilityMask } from './init-plan';
 import { initPlanOf, bundlePaths } from './spec-to-init';
-import { spawnInit, describeInitError, StdioSlot, InitProcess } from './init-process';
+import { spawnInit, StdioSlot, InitProcess } from './init-process';
+import { describeExecError } from './exec-error';
 import { withNamespacesOf } from './enter-namespaces';
 import { resolveUser, applyUser } from './spec/user';
 import { replaceOrAppendEnv } from './spec/env';
@@ -200,7 +201,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
   if (failure) {
     await init.exited;
     if (terminal !== undefined) close(terminal);
-    throw describeInitError(failure, options.args);
+    throw describeExecError(failure, options.args, options.workdir || spec.process.cwd);
   }
   const exited = init.exited.then(({ code, signal }) => {
     if (code !== null) return code;

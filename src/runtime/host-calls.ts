@@ -4,7 +4,7 @@
  * pass a recording double and check the order of mounts and namespace
  * calls without root (youki's Syscall trait, in TypeScript).
  */
-import { mount } from '../sys/mount';
+import { mount, mountSetattr } from '../sys/mount';
 import { ensureInRoot } from '../sys/in-root';
 import { close, fchmodat, fchownat, mknodat, openat2, symlinkat } from '../sys/fs-at';
 import { sethostname } from '../sys/process';
@@ -17,6 +17,7 @@ export interface HostCalls {
   unshare: typeof unshare;
   setns: typeof setns;
   mount: typeof mount;
+  mountSetattr: typeof mountSetattr;
   ensureInRoot: typeof ensureInRoot;
   openat2: typeof openat2;
   close: typeof close;
@@ -38,6 +39,7 @@ export const realHostCalls: HostCalls = {
   unshare,
   setns,
   mount,
+  mountSetattr,
   ensureInRoot,
   openat2,
   close,

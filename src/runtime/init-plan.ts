@@ -4,8 +4,10 @@
  *   plan    = record* "end=1" NUL          then one more byte, GO_BYTE, written after the cgroup join
  *   record  = key "=" value NUL            value: any bytes but NUL (UTF-8 here)
  *   order   = rootfs cwd arg* env* uid gid group* nonewprivs? cap.bounding cap.effective cap.permitted
- *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? pdeathsig? rootfs.readonly?
- *             trace? tty? exec? setns.mnt? detach?
+ *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? cgroupfs-records? pdeathsig?
+ *             rootfs.readonly? trace? tty? exec? setns.mnt? detach?
+ *   cgroupfs-records = "cgroupfs=" destination  "cgroupfs.readonly=1"?  ("cgroupfs.v1=" dir ":" options)*
+ *             ("cgroupfs.link=" name ":" target)*     no cgroupfs.v1 record: one cgroup2 mount (v2)
  *   exec mode (`berth exec`): exec=1 setns.mnt=<fd> [detach=1]; no rootfs record, and berth-init joins the
  *             mount namespace open at that fd instead of building one (see native/berth-init.c)
  *   cap.*   = lower-case hex bitmask (bit n = capability n)      rlimit = NAME ":" soft ":" hard
@@ -35,6 +37,8 @@ export interface InitPlan {
   readonlyPaths: string[];
   mountProc: boolean;
   cgroupNamespace: boolean;
+  /** The cgroup filesystem at its destination, mounted by berth-init once it is in its cgroup namespace. */
+  cgroupMount?: CgroupMountPlan;
   parentDeathSignal?: number;
   readonlyRootfs: boolean;
   /** berth-init prints each step to stderr before doing it (tests). */
@@ -48,6 +52,19 @@ export interface InitPlan {
   execMountNamespaceFd?: number;
   /** Exec mode: fork once more so the command is orphaned inside the container (reaped by its PID 1). */
   detach?: boolean;
+}
+
+/**
+ * /sys/fs/cgroup as runc mounts it for a container with its own cgroup namespace. v1: a tmpfs, one cgroup
+ * mount per hierarchy in a directory named as on the host (`cpu,cpuacct`, `systemd`), and a symlink per
+ * co-mounted controller (`cpu` -> `cpu,cpuacct`); v2 (no hierarchies): one cgroup2 mount.
+ */
+export interface CgroupMountPlan {
+  destination: string;
+  readonly: boolean;
+  /** v1 only. `options` is the mount data naming the hierarchy: `cpu,cpuacct`, `name=systemd`. */
+  hierarchies: Array<{ directory: string; options: string }>;
+  links: Array<{ name: string; target: string }>;
 }
 
 export interface InitError {
@@ -128,6 +145,25 @@ function rlimit(entry: { type: string; soft: number; hard: number }): string {
   return record('rlimit', `${name}:${limit(entry.type, entry.soft)}:${limit(entry.type, entry.hard)}`);
 }
 
+/** A single path component: no slash, no colon (the record separator), not `.` or `..`. */
+function component(key: string, name: string): string {
+  if (name === '' || name === '.' || name === '..' || /[/:]/.test(name)) {
+    throw invalid(`encode init plan: \`${key}\` needs a plain file name, got \`${name}\``);
+  }
+  return name;
+}
+
+function cgroupMountRecords(m: CgroupMountPlan): string[] {
+  const records = [absolute('cgroupfs', m.destination)];
+  if (m.readonly) records.push(record('cgroupfs.readonly', 1));
+  for (const h of m.hierarchies) {
+    if (!/^[A-Za-z0-9_=,.-]+$/.test(h.options)) throw invalid(`encode init plan: bad cgroup hierarchy options \`${h.options}\``);
+    records.push(record('cgroupfs.v1', `${component('cgroupfs.v1', h.directory)}:${h.options}`));
+  }
+  for (const l of m.links) records.push(record('cgroupfs.link', `${component('cgroupfs.link', l.name)}:${component('cgroupfs.link', l.target)}`));
+  return records;
+}
+
 /** The plan's records, ending with `end=1\0`; the caller writes GO_BYTE later. */
 export function encodeInitPlan(plan: InitPlan): Buffer {
   if (plan.args.length === 0) throw invalid('encode init plan: no command given');
@@ -160,6 +196,8 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   );
   if (plan.mountProc) records.push(record('proc', 1));
   if (plan.cgroupNamespace) records.push(record('cgroupns', 1));
+  // Exec mode joins a running container: its /sys/fs/cgroup is already in place.
+  if (plan.cgroupMount && !exec) records.push(...cgroupMountRecords(plan.cgroupMount));
   if (plan.parentDeathSignal !== undefined) {
     const signal = plan.parentDeathSignal;
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) throw invalid(`encode init plan: bad parent death signal \`${signal}\``);

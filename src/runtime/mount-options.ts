@@ -14,8 +14,8 @@ const MS_DIRSYNC = 0x80;
 const MS_NODIRATIME = 0x800;
 const MS_UNBINDABLE = 0x20000;
 
-// `rro` (recursive read-only, Docker 25+) is applied as read-only on the mount itself;
-// submounts under a read-only bind are not made read-only yet.
+// `rro` (recursive read-only, Docker 25+): read-only on the mount itself here, and on its submounts through
+// mount_setattr(AT_RECURSIVE) once it is mounted (recursiveReadonly; see rootfs-setup.ts).
 const SET: Record<string, number> = {
   ro: MS_RDONLY, rro: MS_RDONLY, nosuid: MS_NOSUID, nodev: MS_NODEV, noexec: MS_NOEXEC, bind: MS_BIND, rbind: MS_BIND | MS_REC,
   noatime: MS_NOATIME, strictatime: MS_STRICTATIME, relatime: MS_RELATIME, sync: MS_SYNCHRONOUS,
@@ -35,18 +35,23 @@ export interface ParsedMountOptions {
   propagation: number;
   /** A bind mount that asks for read-only (or other flags) needs a remount after the bind. */
   isBind: boolean;
+  /** `rro`: every submount read-only too (mount_setattr with AT_RECURSIVE), unless a later `rw` undoes it. */
+  recursiveReadonly: boolean;
 }
 
 export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
   let flags = 0;
   let propagation = 0;
+  let recursiveReadonly = false;
   const data: string[] = [];
   for (const option of options) {
+    if (option === 'rro') recursiveReadonly = true;
+    else if (option === 'rw') recursiveReadonly = false;
     if (option in SET) flags |= SET[option];
     else if (option in CLEAR) flags &= ~CLEAR[option];
     else if (option in PROPAGATION) propagation |= PROPAGATION[option];
     else if (option === 'defaults' || option === 'z' || option === 'Z') continue;
     else data.push(option);
   }
-  return { flags, data: data.join(','), propagation, isBind: (flags & MS_BIND) !== 0 };
+  return { flags, data: data.join(','), propagation, isBind: (flags & MS_BIND) !== 0, recursiveReadonly };
 }

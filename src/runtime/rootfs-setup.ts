@@ -14,10 +14,13 @@
 import { Mount, Device } from './spec/types';
 import { parseMountOptions } from './mount-options';
 import { HostCalls, realHostCalls } from './host-calls';
-import { MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
+import { AT_EMPTY_PATH, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MS_BIND, MS_PRIVATE, MS_REC, MS_REMOUNT } from '../sys/mount';
 import { fdPath, EntryKind } from '../sys/in-root';
 import { makedev, O_CLOEXEC, O_DIRECTORY, O_PATH, S_IFBLK, S_IFCHR, S_IFIFO } from '../sys/fs-at';
 import { SyscallError } from '../errors/syscall-error';
+import { BerthError } from '../errors/berth-error';
+
+const ENOSYS = 38;
 
 export interface RootfsSetup {
   rootfs: string;
@@ -91,6 +94,24 @@ function applyMount(sys: HostCalls, rootFd: number, m: Mount): void {
   if (opts.propagation !== 0) {
     withFd(sys, sys.ensureInRoot(rootFd, m.destination, kind), (mounted) => sys.mount(null, fdPath(mounted), null, opts.propagation, null));
   }
+  // Only an rbind brings submounts along; anything else is read-only all through already.
+  if (opts.recursiveReadonly && opts.isBind && (opts.flags & MS_REC) !== 0) {
+    withFd(sys, sys.ensureInRoot(rootFd, m.destination, kind), (mounted) => makeRecursivelyReadonly(sys, mounted, m.destination));
+  }
+}
+
+/** `rro`: the mount and every mount below it (the submounts an rbind brought along) read-only. */
+function makeRecursivelyReadonly(sys: HostCalls, mounted: number, destination: string): void {
+  try {
+    sys.mountSetattr(mounted, '', AT_EMPTY_PATH | AT_RECURSIVE, { set: MOUNT_ATTR_RDONLY }, `\`${destination}\` recursively read-only`);
+  } catch (err) {
+    if (!(err instanceof SyscallError && err.errno === ENOSYS)) throw err;
+    throw new BerthError('no-mount-setattr', `mount \`${destination}\` recursively read-only: this kernel has no mount_setattr(2) (Linux 5.12 or later)`, {
+      cause: err,
+      exitCode: 125,
+      hint: 'a non-recursive bind (--mount type=bind,...,readonly,bind-recursive=disabled) needs no mount_setattr',
+    });
+  }
 }
 
 function createDevice(sys: HostCalls, rootFd: number, device: Device): void {
@@ -120,7 +141,12 @@ export function setupRootfs(setup: RootfsSetup, sys: HostCalls = realHostCalls):
     // /proc must exist for berth-init, as a directory.
     sys.close(sys.ensureInRoot(rootFd, '/proc', 'dir', { replaceSymlink: true }));
     for (const m of setup.mounts) {
-      if (m.destination === '/proc' || m.type === 'cgroup') continue;
+      if (m.destination === '/proc') continue;
+      if (m.type === 'cgroup' || m.type === 'cgroup2') {
+        // berth-init mounts it once it is in its cgroup namespace (cgroupMountOf): only make sure the place exists.
+        sys.close(sys.ensureInRoot(rootFd, m.destination, 'dir'));
+        continue;
+      }
       // Before the volume hides it: the image's files at the mount point (the overlay is mounted).
       if (setup.volumeCopies?.includes(m.destination) && sys.copyImageContent(rootFd, m.destination, m.source)) {
         filled.push(m.destination);

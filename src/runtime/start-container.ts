@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import { ContainerState, processStartTime } from './state';
 import { assertCan } from './status';
 import { RuntimeContext, readSpec, resolveInRootfs, openTerminal } from './start';
-import { bundlePaths, initPlanOf, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
+import { bundlePaths, initPlanOf, namespacesToJoin, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
+import { resolveContainerNamespaces } from './shared-namespaces';
 import { setupRootfs } from './rootfs-setup';
 import { withNewNamespaces } from './enter-namespaces';
 import { describeInitError } from './init-process';
@@ -54,7 +55,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     assertCan('start', state.status, state.name);
     const previous = { status: state.status, exitCode: state.exitCode };
     const paths = bundlePaths(state.bundle);
-    const spec = readSpec(state.bundle);
+    const spec = resolveContainerNamespaces(readSpec(state.bundle), id, (ref) => containers.get(ref));
     const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
     for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
     await fs.promises.mkdir(options.sockets, { recursive: true, mode: 0o700 });
@@ -67,6 +68,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const copies = (state.volumes ?? []).filter((v) => v.copyData && ctx.volumes?.needsContent(v.name));
     const kinds = namespacesToUnshare(spec);
     const joined = kinds.filter((k) => k !== 'pid');
+    const shared = namespacesToJoin(spec); // --network/--ipc container:X: the CLI setns()es, the monitor follows
     const cgroup = ctx.cgroup(spec);
     cgroup.create();
     const held: Array<[NamespaceKind, number]> = [];
@@ -74,12 +76,12 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     let monitor: MonitorProcess;
     try {
       cgroup.apply(resourcesOf(spec));
-      withNewNamespaces(joined, () => {
+      withNewNamespaces({ unshare: joined, join: shared }, () => {
         const filled = setupRootfs({ ...rootfsSetupOf(spec, paths, lowerDirs), volumeCopies: copies.map((v) => v.destination) });
         for (const v of copies) if (filled.includes(v.destination)) ctx.volumes?.markPopulated(v.name);
         resolveInRootfs(spec, paths.rootfs);
         if (spec.process.terminal) terminal = openTerminal(paths.rootfs, options.windowSize);
-        for (const kind of joined) held.push([kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY)]);
+        for (const kind of [...joined, ...shared.map((s) => s.kind)]) held.push([kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY)]);
       });
       const plan = initPlanOf(spec, paths, { parentDeath: false, trace: options.trace });
       monitor = spawnMonitor({

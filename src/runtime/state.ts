@@ -32,6 +32,8 @@ export interface ContainerState {
   finishedAt?: string;
   exitCode?: number;
   oomKilled?: boolean;
+  /** Docker's Restarting: stopped, with the restart policy waiting out its back-off (derived on every read, restart-pending.ts). */
+  restarting?: boolean;
   /** Set when the exit was not seen by berth (the supervisor died): Docker shows such containers as exited (255)... */
   error?: string;
   labels: Record<string, string>;

@@ -41,6 +41,11 @@ export function dockerStatus(status: OciStatus, dead = false): DockerStatus {
   }
 }
 
+/** Docker's word for a container: `restarting` while its restart policy waits to start it again. */
+export function dockerStateOf(state: { status: OciStatus; restarting?: boolean }): DockerStatus {
+  return state.restarting && state.status === 'stopped' ? 'restarting' : dockerStatus(state.status);
+}
+
 const DOCKER_ACTION_WORDS: Record<Action, string> = {
   start: 'start',
   kill: 'kill',

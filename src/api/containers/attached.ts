@@ -18,7 +18,7 @@ export interface AttachedContainer {
   stdin: Writable | null;
   /** Sets the window size of a container's terminal (SIGWINCH reaches it). */
   resize(rows: number, columns: number): void;
-  /** Resolves once the container has exited, with its exit as recorded. */
+  /** Resolves once the container has exited, with its exit as recorded (never, after detach()). */
   exited: Promise<ExitStatus>;
   /** Stops following the container; it runs on (its monitor keeps its log). */
   detach(): void;
@@ -29,13 +29,18 @@ export function attachedContainer(
   attachment: Attachment,
   exitOf: () => Promise<ExitStatus>,
 ): AttachedContainer {
+  let detached = false;
   return {
     state,
     stdout: attachment.stdout,
     stderr: attachment.stderr,
     stdin: state.hostConfig.interactive ? attachment.stdin : null,
     resize: (rows, columns) => attachment.resize(rows, columns),
-    exited: attachment.ended.then(exitOf),
-    detach: () => attachment.detach(),
+    // After a detach the exit is no longer ours to wait for: `exited` stays pending (holding nothing open).
+    exited: attachment.ended.then(() => (detached ? new Promise<ExitStatus>(() => undefined) : exitOf())),
+    detach: () => {
+      detached = true;
+      attachment.detach();
+    },
   };
 }

@@ -17,24 +17,39 @@ import { pidfdOpen, pidfdSendSignal } from '../../sys/process';
 import { close } from '../../sys/fs-at';
 import { createContainer, CreateRequest } from './create';
 import { pruneContainers, PruneContainersResult, isActive } from './prune';
-import { topOfPids, ContainerTop } from './top';
-import { sampleStats, statsRow, ContainerStats } from './stats';
+import type { ContainerTop } from './top';
+import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
 import { Volumes } from '../volumes/volumes';
-import { commitContainer, CommitOptions, CommitResult } from './commit';
-import { diffContainer } from './diff';
-import { exportToFile, exportToStream } from './export';
+import type { CommitOptions, CommitResult } from './commit';
 import type { Change } from '../../storage/container-changes';
-import { execRequest, ExecRequest, ExecProcess } from './exec';
-import { ContainerCopy, CopyOptions, CopyResult } from './copy/copy';
+import type { ExecRequest, ExecProcess } from './exec';
+import type { CopyOptions, CopyResult } from './copy/copy';
 import { startContainer } from '../../runtime/start-container';
 import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
 import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
 import { stopContainer } from './stop';
-import { readLogs, LogEntry, LogsOptions } from './logs';
+import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
+import { releaseExitedCgroup } from '../../runtime/exit-cgroup';
+import { EventLog } from '../events/record';
+import type { Spec } from '../../runtime/spec/types';
+import { updateContainer, UpdateRequest, validateUpdateRequest } from './update';
+
+// The verbs `run` does not use (commit, cp, exec, logs, ...) pull in tar, zlib and more: load them on first
+// use, so that start-up of `run` never evaluates them.
+const lazy = {
+  commit: () => require('./commit') as typeof import('./commit'),
+  diff: () => require('./diff') as typeof import('./diff'),
+  export: () => require('./export') as typeof import('./export'),
+  exec: () => require('./exec') as typeof import('./exec'),
+  copy: () => require('./copy/copy') as typeof import('./copy/copy'),
+  top: () => require('./top') as typeof import('./top'),
+  stats: () => require('./stats') as typeof import('./stats'),
+  logs: () => require('./logs') as typeof import('./logs'),
+};
 
 export interface AttachedStartOptions {
   /** This caller removes an auto-remove (`--rm`) container itself once it has exited; else its monitor does. */
@@ -52,6 +67,8 @@ export interface RemoveContainerOptions {
 
 export class Containers {
   readonly store: ContainerStore;
+  /** The event log `berth events` reads (src/api/events/record.ts). */
+  readonly events: EventLog;
   private layoutCache?: CgroupLayout;
 
   constructor(
@@ -60,7 +77,11 @@ export class Containers {
     private readonly layers: LayerStore,
     private readonly volumes: Volumes = new Volumes(layout),
   ) {
-    this.store = new ContainerStore(layout);
+    this.events = new EventLog(layout);
+    this.store = new ContainerStore(layout, (state) => {
+      releaseExitedCgroup(state, () => this.cgroupOf(state));
+      this.events.containerDied(state);
+    });
   }
 
   private cgroupLayout(): CgroupLayout {
@@ -81,7 +102,7 @@ export class Containers {
   }
 
   create(request: CreateRequest): Promise<ContainerState> {
-    return createContainer(this.images, this.store, this.volumes, request, this.cgroupLayout().version);
+    return createContainer(this.images, this.store, this.volumes, request, this.cgroupLayout().version).then((s) => this.events.container(s, 'create'));
   }
 
   /**
@@ -96,6 +117,7 @@ export class Containers {
       windowSize: options.windowSize,
       trace: options.trace,
     });
+    this.events.container(state, 'start');
     return attachedContainer(state, attachment!, () => this.exitOf(state.id));
   }
 
@@ -120,30 +142,32 @@ export class Containers {
 
   /** Docker's `exec`: one more process in a running container (src/runtime/exec.ts). */
   exec(ref: string, request: ExecRequest): Promise<ExecProcess> {
-    return execRequest(this.runtime(), this.store.get(ref).id, request);
+    return lazy.exec().execRequest(this.runtime(), this.store.get(ref).id, request);
   }
 
   /** Starts in the background under berth-monitor (`run -d`, `start`); a running container is left as it is. */
   async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
     if (state.status === 'running' || state.status === 'paused') return state;
-    return (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
+    const started = (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
+    if (started.status === 'running') this.events.container(started, 'start');
+    return started;
   }
 
   /** Docker's `stop`: the stop signal, `timeoutSeconds` (default: the container's, else 10) to exit, then SIGKILL. */
   stop(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
     markStoppedByUser(this.store.get(ref).bundle); // also cancels a restart waiting out its back-off
     const deps = { find: (id: string) => this.store.find(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
-    return stopContainer(deps, this.store.get(ref), timeoutSeconds);
+    return stopContainer(deps, this.store.get(ref), timeoutSeconds).then((s) => this.events.container(s, 'stop'));
   }
 
   /** Docker's `pause`: freezes every process of the container. */
   pause(ref: string): Promise<ContainerState> {
-    return pauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s));
+    return pauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s)).then((s) => this.events.container(s, 'pause'));
   }
 
   unpause(ref: string): Promise<ContainerState> {
-    return unpauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s));
+    return unpauseContainer(this.store, this.store.get(ref).id, (s) => this.cgroupOf(s)).then((s) => this.events.container(s, 'unpause'));
   }
 
   /** A frozen container acts on a signal only once thawed (v1 freezer): send, then thaw, as Docker does. */
@@ -160,7 +184,7 @@ export class Containers {
   /** Docker's `restart`: stop, then start detached. */
   async restart(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
     const stopped = await this.stop(ref, timeoutSeconds);
-    return this.startDetached(stopped.id);
+    return this.startDetached(stopped.id).then((s) => this.events.container(s, 'restart'));
   }
 
   /** The container's json-file log entries; with `follow`, until it stops and its monitor has drained. */
@@ -170,22 +194,22 @@ export class Containers {
       const latest = this.store.find(id);
       return latest?.status === 'running' || latest?.status === 'paused' || livingMonitor(bundle) !== undefined;
     };
-    return readLogs(logPath(bundle, id), options, active);
+    return lazy.logs().readLogs(logPath(bundle, id), options, active);
   }
 
   /** Docker's `cp SRC|- CONTAINER:DEST` (src/api/containers/copy/): running or stopped containers. */
   copyTo(ref: string, source: string | NodeJS.ReadableStream, destPath: string, options?: CopyOptions): Promise<CopyResult> {
-    return new ContainerCopy(this.store, this.layers, this.layout.tmp).toContainer(ref, source, destPath, options);
+    return new (lazy.copy().ContainerCopy)(this.store, this.layers, this.layout.tmp).toContainer(ref, source, destPath, options);
   }
 
   /** Docker's `cp CONTAINER:SRC DEST|-`; a stream destination receives a tar archive. */
   copyFrom(ref: string, srcPath: string, destination: string | NodeJS.WritableStream, options?: CopyOptions): Promise<CopyResult> {
-    return new ContainerCopy(this.store, this.layers, this.layout.tmp).fromContainer(ref, srcPath, destination, options);
+    return new (lazy.copy().ContainerCopy)(this.store, this.layers, this.layout.tmp).fromContainer(ref, srcPath, destination, options);
   }
 
   list(options: { all?: boolean } = {}): ContainerState[] {
     const all = this.store.list();
-    return options.all ? all : all.filter((c) => c.status === 'running' || c.status === 'paused');
+    return options.all ? all : all.filter((c) => c.status === 'running' || c.status === 'paused' || c.restarting);
   }
 
   get(ref: string): ContainerState {
@@ -214,7 +238,7 @@ export class Containers {
       throw new ConflictError(`rename \`${state.name}\`: renaming a container with the same name as its current name`);
     }
     await this.store.rename(state.id, newName);
-    return this.store.get(state.id);
+    return this.events.container(this.store.get(state.id), 'rename', { oldName: `/${state.name}` });
   }
 
   /** Docker's `container prune`: removes every container that is not running or paused. */
@@ -226,7 +250,7 @@ export class Containers {
   top(ref: string, psArgs: readonly string[] = []): ContainerTop {
     const state = this.store.get(ref);
     if (state.status !== 'running' && state.status !== 'paused') throw new ConflictError(`container ${state.id} is not running`);
-    return topOfPids(this.cgroupOf(state).pids(), psArgs);
+    return lazy.top().topOfPids(this.cgroupOf(state).pids(), psArgs);
   }
 
   /**
@@ -236,9 +260,9 @@ export class Containers {
   async stats(refs: readonly string[] = [], options: { intervalMs?: number } = {}): Promise<ContainerStats[]> {
     const states = refs.length > 0 ? refs.map((r) => this.store.get(r)) : this.list();
     const managers = states.map((s) => (isActive(s) ? this.cgroupOf(s) : undefined));
-    const before = states.map((s, i) => sampleStats(s, managers[i]));
+    const before = states.map((s, i) => lazy.stats().sampleStats(s, managers[i]));
     await sleep(options.intervalMs ?? 1000);
-    return states.map((s, i) => statsRow(s, before[i], sampleStats(this.store.find(s.id) ?? s, managers[i])));
+    return states.map((s, i) => lazy.stats().statsRow(s, before[i], lazy.stats().sampleStats(this.store.find(s.id) ?? s, managers[i])));
   }
 
   /** The cgroup of a container, from its bundle's spec. */
@@ -246,10 +270,21 @@ export class Containers {
     return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
   }
 
+  /** Docker's `update`: new limits, live in the cgroup of a running container, and kept for its next starts. */
+  update(ref: string, request: UpdateRequest): Promise<ContainerState> {
+    const cgroupOf = (spec: Spec): CgroupManager => cgroupManager(this.cgroupLayout(), spec.linux.cgroupsPath);
+    return updateContainer({ store: this.store, cgroupOf }, ref, request).then((s) => this.events.container(s, 'update'));
+  }
+
+  /** The checks `update` makes on its flags alone, before any container is touched. */
+  validateUpdate(request: UpdateRequest): void {
+    validateUpdateRequest(request);
+  }
+
   /** Docker's `diff`: A/C/D changes of the writable layer against the image. */
   diff(ref: string): Change[] {
     const state = this.store.get(ref);
-    return diffContainer(state, this.layers.lowerDirs(state.topLayer));
+    return lazy.diff().diffContainer(state, this.layers.lowerDirs(state.topLayer));
   }
 
   /** Docker's `commit`: the writable layer as a new image (the container frozen meanwhile unless `pause: false`). */
@@ -265,16 +300,16 @@ export class Containers {
       }
       const running = state.status === 'running' && spec !== undefined;
       const cgroup = running ? cgroupManager(this.cgroupLayout(), spec!.linux.cgroupsPath) : undefined;
-      return commitContainer(this.images.store, { state, spec, lowerDirs: this.layers.lowerDirs(state.topLayer), cgroup }, options);
-    });
+      return lazy.commit().commitContainer(this.images.store, { state, spec, lowerDirs: this.layers.lowerDirs(state.topLayer), cgroup }, options);
+    }).then((r) => (this.events.container(this.store.find(id), 'commit', { comment: options.message ?? '', imageID: r.id }), r));
   }
 
   /** Docker's `export`: the merged filesystem as a tar, to a file (written whole, then renamed) or a stream left open. */
   async export(ref: string, output: string | NodeJS.WritableStream): Promise<void> {
     const state = this.store.get(ref);
     const lowerDirs = this.layers.lowerDirs(state.topLayer);
-    if (typeof output === 'string') await exportToFile(state, lowerDirs, output);
-    else await exportToStream(state, lowerDirs, output);
+    if (typeof output === 'string') await lazy.export().exportToFile(state, lowerDirs, output);
+    else await lazy.export().exportToStream(state, lowerDirs, output);
   }
 
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
@@ -287,6 +322,7 @@ export class Containers {
     try {
       // The pid is checked after the pidfd pins it: same start time, same container.
       if (processIsContainer(state)) pidfdSendSignal(fd, number);
+      this.events.container(state, 'kill', { signal: String(number) });
     } finally {
       close(fd);
     }
@@ -308,6 +344,9 @@ export class Containers {
 
   async remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
+    if (state.restarting && !options.force) {
+      throw new ConflictError(`You cannot remove a restarting container ${state.id}. Stop the container before attempting removal or force remove`);
+    }
     if ((state.status === 'running' || state.status === 'paused') && options.force) {
       await this.killAndThaw(state.id, 'SIGKILL');
       while (processIsContainer(state)) await sleep(20);
@@ -322,6 +361,7 @@ export class Containers {
         // no spec or no cgroup: nothing to clean
       }
       this.store.remove(latest.id);
+      this.events.container(latest, 'destroy');
       if (options.volumes) this.removeAnonymousVolumes(latest);
       return latest;
     });

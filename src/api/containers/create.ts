@@ -22,6 +22,7 @@ import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
 import { ExitCode } from '../../errors/exit-codes';
 import { createdConfig } from './container-config';
+import { withSharedContainerIds } from '../../runtime/shared-namespaces';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
 
@@ -65,7 +66,8 @@ export async function createContainer(
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
-    const options = request.options;
+    // `--network container:NAME`: a missing container fails here, as in Docker; the ID is what is kept.
+    const options = withSharedContainerIds(request.options, (ref) => containers.get(ref).id);
     let bundleDir: string | undefined;
     let attached: AttachedVolumes | undefined;
     return await containers.reserve(options.name, (id, name) => {

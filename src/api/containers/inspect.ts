@@ -1,6 +1,6 @@
 /** Docker's `container inspect` document for a container. */
 import { ContainerState } from '../../runtime/state';
-import { dockerStatus } from '../../runtime/status';
+import { dockerStateOf } from '../../runtime/status';
 import { readSpec } from '../../runtime/start';
 
 export interface ContainerInspect {
@@ -37,7 +37,7 @@ export function inspectContainer(state: ContainerState): ContainerInspect {
   } catch {
     spec = undefined;
   }
-  const status = dockerStatus(state.status);
+  const status = dockerStateOf(state);
   return {
     Id: state.id,
     Created: state.created,
@@ -45,9 +45,9 @@ export function inspectContainer(state: ContainerState): ContainerInspect {
     Args: state.command.slice(1),
     State: {
       Status: status,
-      Running: status === 'running' || status === 'paused',
+      Running: status === 'running' || status === 'paused' || status === 'restarting',
       Paused: status === 'paused',
-      Restarting: false,
+      Restarting: status === 'restarting',
       OOMKilled: Boolean(state.oomKilled),
       Dead: false,
       Pid: state.pid ?? 0,

@@ -5,6 +5,7 @@
  * discipline turns it into SIGINT), window size changes to its pty.
  */
 import type { AttachedContainer } from '../../api/containers/attached';
+import { DetachKeyScanner } from './detach-keys';
 
 export interface AttachRelayOptions {
   /** Forward this process's stdin (`-i`). */
@@ -13,11 +14,15 @@ export interface AttachRelayOptions {
   closeStdinAtEnd: boolean;
   /** The container has a terminal. */
   tty: boolean;
+  /** With a terminal and input: the key sequence that detaches (parseDetachKeys). */
+  detachKeys?: Buffer;
 }
 
 export interface AttachRelay {
   /** Resolves once the container's output has all been written here. */
   done: Promise<void>;
+  /** Resolves when the user typed the detach keys: the container runs on, this client is done. */
+  detached: Promise<void>;
   stop(): void;
 }
 
@@ -34,7 +39,18 @@ export function relayAttached(container: AttachedContainer, options: AttachRelay
   const stdin = process.stdin;
   const target = options.input ? container.stdin : null;
   const raw = target !== null && options.tty && stdin.isTTY;
-  const onData = (chunk: Buffer) => target!.write(chunk);
+  const scanner = raw && options.detachKeys ? new DetachKeyScanner(options.detachKeys) : undefined;
+  let detach = () => undefined as void;
+  const detached = new Promise<void>((resolve) => (detach = resolve));
+  const onData = (chunk: Buffer) => {
+    if (!scanner) return void target!.write(chunk);
+    const { forward, detach: leave } = scanner.push(chunk);
+    if (forward.length > 0) target!.write(forward);
+    if (leave) {
+      container.detach();
+      detach();
+    }
+  };
   const onEnd = () => {
     if (options.closeStdinAtEnd) target!.end();
   };
@@ -49,6 +65,7 @@ export function relayAttached(container: AttachedContainer, options: AttachRelay
   if (resizes) process.stdout.on('resize', onResize);
   return {
     done,
+    detached,
     stop() {
       if (target) {
         stdin.off('data', onData);

@@ -51,7 +51,7 @@ export interface BuildSpecInput {
   numCpus?: number;
   /** The host's name, the default hostname with --network host. */
   hostHostname?: string;
-  /** Cgroup version of the host: Docker gives containers a cgroup namespace on v2 only. Default 2. */
+  /** Cgroup version of the host (recorded for callers; every container gets its own cgroup namespace). Default 2. */
   cgroupVersion?: 1 | 2;
   /** Host files bound over /etc/resolv.conf, /etc/hostname, /etc/hosts (the container's own copies). */
   etcFiles?: { resolvConf?: string; hostname?: string; hosts?: string };
@@ -143,6 +143,11 @@ function allMounts(input: BuildSpecInput, user: Mount[]): Mount[] {
   for (const m of defaultMounts()) {
     if (userDestinations.has(m.destination)) continue;
     if (userDev && m.destination.startsWith('/dev/')) continue;
+    if (m.destination === '/dev/shm' && options.ipc === 'host') {
+      // Docker's --ipc host: the host's POSIX shared memory too.
+      mounts.push({ destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+      continue;
+    }
     if (m.destination === '/dev/shm') m.options.push(`size=${options.shmSize || DEFAULT_SHM_SIZE}`);
     if (options.privileged && (m.type === 'sysfs' || m.type === 'cgroup')) {
       m.options = m.options.filter((o) => o !== 'ro');
@@ -163,11 +168,18 @@ function allMounts(input: BuildSpecInput, user: Mount[]): Mount[] {
   return [...mounts, ...user];
 }
 
+/** `container:<id>` modes become a namespace path that start resolves (runtime/shared-namespaces.ts). */
 function namespacesOf(input: BuildSpecInput): Namespace[] {
+  const { network, ipc } = input.options;
   const namespaces: Namespace[] = [{ type: 'mount' }];
-  if (input.options.network !== 'host') namespaces.push({ type: 'network' });
-  namespaces.push({ type: 'uts' }, { type: 'pid' }, { type: 'ipc' });
-  if ((input.cgroupVersion ?? 2) === 2) namespaces.push({ type: 'cgroup' });
+  if (network.startsWith('container:')) namespaces.push({ type: 'network', path: network });
+  else if (network !== 'host') namespaces.push({ type: 'network' });
+  namespaces.push({ type: 'uts' }, { type: 'pid' });
+  if (ipc?.startsWith('container:')) namespaces.push({ type: 'ipc', path: ipc });
+  else if (ipc !== 'host') namespaces.push({ type: 'ipc' });
+  // Docker's --cgroupns=private, on v1 too (Docker's v1 default is the host's): the container sees its own
+  // cgroup as `/` in /proc/self/cgroup and at /sys/fs/cgroup, whatever the host's version.
+  namespaces.push({ type: 'cgroup' });
   return namespaces;
 }
 
@@ -246,7 +258,8 @@ export function buildSpec(input: BuildSpecInput): BuiltSpec {
       cgroupsPath: `${(options.cgroupParent || DEFAULT_CGROUP_PARENT).replace(/\/+$/, '')}/${input.id}`,
     },
   };
-  if (options.network !== 'host') spec.linux.sysctl = { ...DEFAULT_NETWORK_SYSCTLS };
+  // A shared network namespace keeps its owner's settings.
+  if (options.network === 'default' || options.network === 'none') spec.linux.sysctl = { ...DEFAULT_NETWORK_SYSCTLS };
 
   return {
     spec,

@@ -6,7 +6,11 @@
  */
 import type { Propagation } from './parse-mounts';
 
-export type NetworkMode = 'none' | 'host' | 'default';
+/** `container:<id>`: share that container's network namespace (the CLI resolves a name to the id). */
+export type NetworkMode = 'none' | 'host' | 'default' | `container:${string}`;
+
+/** --ipc: Docker's modes; `container:<id>` shares that container's IPC namespace. */
+export type IpcMode = 'private' | 'shareable' | 'host' | `container:${string}`;
 
 /**
  * A -v or --mount as buildSpec takes it. The CLI leaves a volume's `source`
@@ -76,6 +80,8 @@ export interface RunOptions {
   /** --shm-size in bytes; default 64 MiB. */
   shmSize?: number;
   network: NetworkMode;
+  /** Default: a private IPC namespace. */
+  ipc?: IpcMode;
   labels: Record<string, string>;
   /** --init: run the init binary as PID 1 in front of the command. */
   init: boolean;

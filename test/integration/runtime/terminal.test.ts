@@ -56,4 +56,19 @@ describe('run -it', () => {
     expect(screen).toContain('on-a-tty');
     expect(status).toBe(0);
   });
+
+  test('Ctrl-P Ctrl-Q detaches: run exits 0, the container runs on; attach takes the terminal back, its own detach exits 1', async () => {
+    const first = await underTerminal(box.root, ['run', '-it', '--name', 'detachable', 'busybox', 'sh'], ['echo before\n', '\x10\x11']);
+    expect(first.status).toBe(0);
+    expect(first.screen).toContain('before');
+    expect(box.run(['inspect', '-f', '{{.State.Status}}', 'detachable']).stdout.trim()).toBe('running');
+    const second = await underTerminal(box.root, ['attach', 'detachable'], ['echo again\n', '\x10\x11']);
+    expect(second.screen).toContain('again');
+    expect(second.screen).toContain('read escape sequence');
+    expect(second.status).toBe(1);
+    const third = await underTerminal(box.root, ['attach', 'detachable'], ['exit 3\n']);
+    expect(third.status).toBe(3);
+    expect(box.run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'detachable']).stdout.trim()).toBe('exited 3');
+    box.run(['rm', 'detachable']);
+  });
 });

@@ -145,3 +145,46 @@ describe('withNamespacesOf', () => {
     expect(sys.calls).toEqual([]);
   });
 });
+
+describe('withNewNamespaces joining namespaces by path', () => {
+  it('setns()es into each path with its kind after the unshare, and steps back out of it too', () => {
+    const sys = recordingHostCalls();
+    const inodes: Array<[number, number]> = [];
+    let insideCalls = 0;
+    withNewNamespaces(
+      { unshare: ['mnt', 'uts'], join: [{ kind: 'net', path: '/proc/self/ns/net' }, { kind: 'ipc', path: '/proc/self/ns/ipc' }] },
+      () => {
+        insideCalls = sys.calls.length;
+      },
+      {
+        ...sys,
+        setns: (fd, nstype, subject) => {
+          inodes.push([nstype ?? 0, fs.fstatSync(fd).ino]);
+          sys.setns(fd, nstype, subject);
+        },
+      },
+    );
+    expect(sys.calls[1]).toEqual({ name: 'unshare', args: [CLONE_NEWNS | CLONE_NEWUTS] });
+    // Two joins inside, then four steps back (net, ipc, uts, mnt).
+    expect(insideCalls).toBe(4);
+    expect(inodes.slice(0, 2)).toEqual([
+      [CLONE_NEWNET, fs.statSync('/proc/self/ns/net').ino],
+      [CLONE_NEWIPC, fs.statSync('/proc/self/ns/ipc').ino],
+    ]);
+    expect(setnsCalls(sys).slice(2).map((c) => c.flag)).toEqual([CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS]);
+    expect((sys.named('setns')[0].args[2] as string)).toBe('the net namespace at `/proc/self/ns/net`');
+  });
+
+  it('refuses to both unshare and join a kind, or to join mnt or pid', () => {
+    const sys = recordingHostCalls();
+    expect(() => withNewNamespaces({ unshare: ['net'], join: [{ kind: 'net', path: '/proc/self/ns/net' }] }, () => 1, sys)).toThrow(/both unshared and joined/);
+    expect(() => withNewNamespaces({ unshare: [], join: [{ kind: 'pid', path: '/proc/self/ns/pid' }] }, () => 1, sys)).toThrow(/cannot be joined/);
+    expect(sys.calls).toEqual([]);
+  });
+
+  it('steps back when a path cannot be opened', () => {
+    const sys = recordingHostCalls();
+    expect(() => withNewNamespaces({ unshare: ['mnt'], join: [{ kind: 'net', path: '/nonexistent/ns/net' }] }, () => 1, sys)).toThrow(/ENOENT/);
+    expect(setnsCalls(sys).map((c) => c.flag)).toEqual([CLONE_NEWNET, CLONE_NEWNS]);
+  });
+});

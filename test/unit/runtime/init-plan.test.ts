@@ -201,3 +201,38 @@ describe('parseInitError', () => {
       expect(parseInitError(line)).toBeUndefined();
     });
 });
+
+describe('encodeInitPlan cgroupfs', () => {
+  const cgroupMount = {
+    destination: '/sys/fs/cgroup',
+    readonly: true,
+    hierarchies: [{ directory: 'cpu,cpuacct', options: 'cpu,cpuacct' }, { directory: 'systemd', options: 'name=systemd' }],
+    links: [{ name: 'cpu', target: 'cpu,cpuacct' }],
+  };
+
+  test('writes the cgroup filesystem after cgroupns', () => {
+    const all = records(encodeInitPlan(basePlan({ cgroupNamespace: true, cgroupMount })));
+    const at = all.indexOf('cgroupns=1');
+    expect(all.slice(at, at + 6)).toEqual([
+      'cgroupns=1',
+      'cgroupfs=/sys/fs/cgroup',
+      'cgroupfs.readonly=1',
+      'cgroupfs.v1=cpu,cpuacct:cpu,cpuacct',
+      'cgroupfs.v1=systemd:name=systemd',
+      'cgroupfs.link=cpu:cpu,cpuacct',
+    ]);
+    const v2 = records(encodeInitPlan(basePlan({ cgroupMount: { destination: '/sys/fs/cgroup', readonly: false, hierarchies: [], links: [] } })));
+    expect(v2.filter((r) => r.startsWith('cgroupfs'))).toEqual(['cgroupfs=/sys/fs/cgroup']);
+  });
+
+  test('leaves it out in exec mode: the container has it already', () => {
+    const all = records(encodeInitPlan(basePlan({ cgroupMount, execMountNamespaceFd: 5 })));
+    expect(all.filter((r) => r.startsWith('cgroupfs'))).toEqual([]);
+  });
+
+  test('refuses names that could leave the tmpfs or break a record', () => {
+    expect(() => encodeInitPlan(basePlan({ cgroupMount: { ...cgroupMount, hierarchies: [{ directory: '../x', options: 'cpu' }] } }))).toThrow(UsageError);
+    expect(() => encodeInitPlan(basePlan({ cgroupMount: { ...cgroupMount, links: [{ name: 'a:b', target: 'cpu' }] } }))).toThrow(/plain file name/);
+    expect(() => encodeInitPlan(basePlan({ cgroupMount: { ...cgroupMount, hierarchies: [{ directory: 'cpu', options: 'cpu\nx' }] } }))).toThrow(/bad cgroup hierarchy options/);
+  });
+});

@@ -28,3 +28,11 @@ describe('parseMountOptions', () => {
     );
   });
 });
+
+describe('parseMountOptions rro', () => {
+  it('marks rro as recursive read-only (and read-only on the mount itself); a later rw undoes it', () => {
+    expect(parseMountOptions(['rbind', 'rro'])).toMatchObject({ flags: MS_BIND | MS_REC | MS_RDONLY, recursiveReadonly: true });
+    expect(parseMountOptions(['rbind', 'ro']).recursiveReadonly).toBe(false);
+    expect(parseMountOptions(['rbind', 'rro', 'rw'])).toMatchObject({ flags: MS_BIND | MS_REC, recursiveReadonly: false });
+  });
+});

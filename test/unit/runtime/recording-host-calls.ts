@@ -50,6 +50,7 @@ export function recordingHostCalls(options: DoubleOptions = {}): RecordingHostCa
     unshare: (...args) => record('unshare', args),
     setns: (...args) => record('setns', args),
     mount: (...args) => record('mount', args),
+    mountSetattr: (...args) => record('mountSetattr', args),
     ensureInRoot: (...args) => open('ensureInRoot', args),
     openat2: (...args) => open('openat2', args),
     close: (fd) => {

@@ -1,6 +1,6 @@
 import { setupRootfs, overlayData, RootfsSetup } from '../../../src/runtime/rootfs-setup';
 import { DEFAULT_DEVICES, defaultMounts } from '../../../src/runtime/spec/defaults';
-import { MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT } from '../../../src/sys/mount';
+import { AT_EMPTY_PATH, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT } from '../../../src/sys/mount';
 import { S_IFBLK, S_IFCHR, makedev } from '../../../src/sys/fs-at';
 import { SyscallError } from '../../../src/errors/syscall-error';
 import { recordingHostCalls, RecordedCall, RecordingHostCalls } from './recording-host-calls';
@@ -194,5 +194,43 @@ describe('setupRootfs', () => {
     expect(sys.named('mknodat')).toHaveLength(1);
     expect([...sys.openFds]).toEqual([]);
     expect(sys.named('sethostname')).toEqual([]);
+  });
+});
+
+describe('setupRootfs rro', () => {
+  const rro = { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind', 'rro'] };
+
+  it('makes an rbind with rro read-only down its submounts with mount_setattr(AT_RECURSIVE), after the remount', () => {
+    const sys = recordingHostCalls();
+    setupRootfs(setupOf({ mounts: [rro] }), sys);
+    const setattr = sys.named('mountSetattr');
+    expect(setattr).toHaveLength(1);
+    expect(setattr[0].args.slice(1, 4)).toEqual(['', AT_EMPTY_PATH | AT_RECURSIVE, { set: MOUNT_ATTR_RDONLY }]);
+    const remount = sys.indexOf((c) => c.name === 'mount' && ((c.args[3] as number) & MS_REMOUNT) !== 0);
+    expect(remount).toBeGreaterThan(-1);
+    expect(sys.indexOf((c) => c.name === 'mountSetattr')).toBeGreaterThan(remount);
+    expect([...sys.openFds]).toEqual([]);
+  });
+
+  it('needs no mount_setattr for a non-recursive bind or plain ro', () => {
+    const sys = recordingHostCalls();
+    setupRootfs(setupOf({ mounts: [{ ...rro, options: ['bind', 'rro'] }, { ...rro, destination: '/b', options: ['rbind', 'ro'] }] }), sys);
+    expect(sys.named('mountSetattr')).toEqual([]);
+  });
+
+  it('says which kernel it needs when mount_setattr is missing (ENOSYS)', () => {
+    const sys = recordingHostCalls({ failures: { mountSetattr: 38 } });
+    expect(() => setupRootfs(setupOf({ mounts: [rro] }), sys)).toThrow(
+      'mount `/data` recursively read-only: this kernel has no mount_setattr(2) (Linux 5.12 or later)',
+    );
+  });
+});
+
+describe('setupRootfs cgroup mounts', () => {
+  it('leaves the cgroup filesystem to berth-init but makes sure its mount point exists', () => {
+    const sys = recordingHostCalls();
+    setupRootfs(setupOf({ mounts: defaultMounts() }), sys);
+    expect(sys.named('mount').some((c) => c.args[1] === '/sys/fs/cgroup' || c.args[2] === 'cgroup')).toBe(false);
+    expect(sys.named('ensureInRoot').some((c) => c.args[1] === '/sys/fs/cgroup' && c.args[2] === 'dir')).toBe(true);
   });
 });

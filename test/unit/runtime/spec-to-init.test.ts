@@ -1,4 +1,5 @@
-import { bundlePaths, initPlanOf, namespacesToUnshare, rootfsSetupOf } from '../../../src/runtime/spec-to-init';
+import { bundlePaths, cgroupMountOf, initPlanOf, namespacesToJoin, namespacesToUnshare, rootfsSetupOf } from '../../../src/runtime/spec-to-init';
+import type { CgroupLayout } from '../../../src/cgroups/detect';
 import { DEFAULT_DEVICES, defaultMounts } from '../../../src/runtime/spec/defaults';
 import { RLIM_UNLIMITED, Spec } from '../../../src/runtime/spec/types';
 import { minimalSpec } from './spec/minimal-spec';
@@ -78,8 +79,26 @@ describe('rootfsSetupOf', () => {
   });
 
   it('passes the spec sysctls through', () => {
-    const setup = rootfsSetupOf(specWith((s) => (s.linux.sysctl = { 'net.ipv4.ip_forward': '1' })), PATHS, []);
+    const setup = rootfsSetupOf(specWith((s) => {
+      s.linux.namespaces = [{ type: 'network' }];
+      s.linux.sysctl = { 'net.ipv4.ip_forward': '1' };
+    }), PATHS, []);
     expect(setup.sysctl).toEqual({ 'net.ipv4.ip_forward': '1' });
+  });
+
+  it('leaves the sysctls of a network or IPC namespace it joins (or shares with the host) to their owner', () => {
+    const sysctl = { 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '1000', 'fs.mqueue.msg_max': '20', 'kernel.domainname': 'x' };
+    const joined = rootfsSetupOf(specWith((s) => {
+      s.linux.namespaces = [{ type: 'network', path: '/proc/9/ns/net' }, { type: 'ipc', path: '/proc/9/ns/ipc' }, { type: 'uts' }];
+      s.linux.sysctl = sysctl;
+    }), PATHS, []);
+    expect(joined.sysctl).toEqual({ 'kernel.domainname': 'x' });
+    expect(joined.loopback).toBe(false);
+    const own = rootfsSetupOf(specWith((s) => {
+      s.linux.namespaces = [{ type: 'network' }, { type: 'ipc' }];
+      s.linux.sysctl = sysctl;
+    }), PATHS, []);
+    expect(own.sysctl).toEqual(sysctl);
   });
 });
 
@@ -141,5 +160,74 @@ describe('initPlanOf', () => {
     expect(initPlanOf(spec, PATHS, { parentDeath: true }).parentDeathSignal).toBe(9);
     expect(initPlanOf(spec, PATHS, { parentDeath: false }).parentDeathSignal).toBeUndefined();
     expect(initPlanOf(spec, PATHS, { parentDeath: false, trace: true }).trace).toBe(true);
+  });
+});
+
+describe('namespacesToJoin', () => {
+  it('gives the pathed network, ipc and uts namespaces with their /proc names', () => {
+    const spec = specWith((s) => (s.linux.namespaces = [
+      { type: 'mount' }, { type: 'network', path: '/proc/7/ns/net' }, { type: 'ipc', path: '/run/ns/ipc' }, { type: 'uts', path: '/proc/7/ns/uts' },
+    ]));
+    expect(namespacesToJoin(spec)).toEqual([
+      { kind: 'net', path: '/proc/7/ns/net' }, { kind: 'ipc', path: '/run/ns/ipc' }, { kind: 'uts', path: '/proc/7/ns/uts' },
+    ]);
+    expect(namespacesToUnshare(spec)).toEqual(['mnt']);
+  });
+
+  it('refuses namespaces it cannot join and container: paths left unresolved', () => {
+    expect(() => namespacesToJoin(specWith((s) => (s.linux.namespaces = [{ type: 'pid', path: '/proc/7/ns/pid' }])))).toThrow(
+      'join the `pid` namespace at `/proc/7/ns/pid`: berth can join only network, ipc and uts namespaces',
+    );
+    expect(() => namespacesToJoin(specWith((s) => (s.linux.namespaces = [{ type: 'network', path: 'container:abc' }])))).toThrow(/not an absolute path/);
+  });
+});
+
+describe('cgroupMountOf', () => {
+  const cgroupMount = { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] };
+  const withCgroup = (change: (s: Spec) => void = () => undefined): Spec => specWith((s) => {
+    s.mounts = [cgroupMount];
+    s.linux.namespaces = [{ type: 'cgroup' }];
+    change(s);
+  });
+  const v1: CgroupLayout = {
+    version: 1,
+    mounts: {
+      cpu: '/sys/fs/cgroup/cpu,cpuacct', cpuacct: '/sys/fs/cgroup/cpu,cpuacct', memory: '/sys/fs/cgroup/memory',
+      net_cls: '/sys/fs/cgroup/net_cls,net_prio', net_prio: '/sys/fs/cgroup/net_cls,net_prio', 'name=systemd': '/sys/fs/cgroup/systemd',
+    },
+    unified: '/sys/fs/cgroup/unified',
+  };
+
+  it('v1: one mount per hierarchy named as on the host, and a link per co-mounted controller', () => {
+    expect(cgroupMountOf(withCgroup(), () => v1)).toEqual({
+      destination: '/sys/fs/cgroup',
+      readonly: true,
+      hierarchies: [
+        { directory: 'cpu,cpuacct', options: 'cpu,cpuacct' },
+        { directory: 'memory', options: 'memory' },
+        { directory: 'net_cls,net_prio', options: 'net_cls,net_prio' },
+        { directory: 'systemd', options: 'name=systemd' },
+      ],
+      links: [
+        { name: 'cpu', target: 'cpu,cpuacct' }, { name: 'cpuacct', target: 'cpu,cpuacct' },
+        { name: 'net_cls', target: 'net_cls,net_prio' }, { name: 'net_prio', target: 'net_cls,net_prio' },
+      ],
+    });
+  });
+
+  it('v2: one cgroup2 mount; --privileged (no ro): writable', () => {
+    const v2: CgroupLayout = { version: 2, mounts: {}, unified: '/sys/fs/cgroup' };
+    expect(cgroupMountOf(withCgroup((s) => (s.mounts[0].options = ['nosuid'])), () => v2)).toEqual({
+      destination: '/sys/fs/cgroup', readonly: false, hierarchies: [], links: [],
+    });
+  });
+
+  it('nothing without a private cgroup namespace or without the mount; initPlanOf carries it', () => {
+    const layout = (): CgroupLayout => {
+      throw new Error('not needed');
+    };
+    expect(cgroupMountOf(withCgroup((s) => (s.linux.namespaces = [])), layout)).toBeUndefined();
+    expect(cgroupMountOf(withCgroup((s) => (s.mounts = [])), layout)).toBeUndefined();
+    expect(initPlanOf(withCgroup(), PATHS, { parentDeath: false, cgroupLayout: v1 }).cgroupMount?.hierarchies).toHaveLength(4);
   });
 });

@@ -16,6 +16,7 @@ import {
 import type { TarEntryType } from '../../../storage/tar-writer';
 import { SyscallError } from '../../../errors/syscall-error';
 import { tarTypeOf } from '../../../storage/host-tar';
+import { archivedXattrs } from './copy-xattrs';
 
 /** One entry of a copy: an archive name, its metadata and, for regular files, its content. */
 export interface CopyEntry {
@@ -32,6 +33,8 @@ export interface CopyEntry {
   linkname?: string;
   devmajor?: number;
   devminor?: number;
+  /** Extended attributes carried in the archive (copy-xattrs.ts: Docker keeps only file capabilities). */
+  xattrs?: Array<[string, Buffer]>;
   /** Regular files: the content, read when iterated (before the next entry is asked for). */
   content?: () => Iterable<Buffer>;
 }
@@ -143,6 +146,8 @@ export function* walkEntries(fd: number, name: string, parentFd: number, base: s
     if (stat.nlink > 1n) links.set(key, name);
     entry.size = Number(stat.size);
     entry.content = () => contentOf(fd, entry.size);
+    const xattrs = archivedXattrs(fd);
+    if (xattrs.length > 0) entry.xattrs = xattrs;
   }
   yield entry;
   if (type !== 'directory') return;

@@ -20,6 +20,8 @@ import { absolutePath, archiveBaseOf, hasTrailingSeparator, resolveCopyPlan, spe
 import { CopyOwnership, extractEntries } from './extract';
 import { readTar, writeTar } from './tar-file';
 import { isRunning, withRunningRoot, withStoppedRoot } from './container-root';
+import { assertWritableDestination } from './read-only';
+import { readSpec } from '../../../runtime/start';
 
 export interface CopyOptions {
   /** `-L`: follow a symlink source (inside the container's root for a container source). */
@@ -58,10 +60,11 @@ export class ContainerCopy {
         await pipeline(source, fs.createWriteStream(file));
         const fd = fs.openSync(file, 'r');
         try {
-          return await this.inRoot(ref, (rootFd) => {
+          return await this.inRoot(ref, (rootFd, state) => {
             const target = destinationInRoot(rootFd, dest);
             if (!target.exists || !target.isDir) throw new BerthError('copy', `destination "${ref}:${destPath}" must be a directory`);
             const plan = { dstDir: target.path, archiveBase: '.', rename: '.' };
+            assertWritableIn(state, rootFd, plan.dstDir);
             const bytes = extractEntries(readTar(fd, 'stdin'), { rootFd, plan, ownership, describe: notFoundIn(ref) });
             return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
           });
@@ -77,12 +80,13 @@ export class ContainerCopy {
       if (opened === undefined) throw new NotFoundError(`lstat ${src.replace(/\/\.?$/, '') || '/'}: no such file or directory`);
       try {
         const srcIsDir = fs.fstatSync(opened.fd).isDirectory();
-        return await this.inRoot(ref, (rootFd) => {
+        return await this.inRoot(ref, (rootFd, state) => {
           const target = destinationInRoot(rootFd, dest);
           if (target.exists && !target.isDir && !target.isFile) {
             throw new BerthError('copy', `destination "${ref}:${destPath}" must be a directory or a regular file`);
           }
           const plan = resolveCopyPlan(src, target.path, { srcIsDir, destExists: target.exists, destIsDir: target.isDir });
+          assertWritableIn(state, rootFd, plan.dstDir);
           const entries = walkEntries(opened.fd, archiveBaseOf(src), opened.parentFd, opened.base);
           const bytes = extractEntries(entries, { rootFd, plan, ownership, describe: notFoundIn(ref) });
           return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
@@ -152,6 +156,11 @@ export class ContainerCopy {
       fs.rmSync(file, { force: true });
     }
   }
+}
+
+/** Refuses a copy into a read-only bind or volume, or a read-only rootfs (read-only.ts). */
+function assertWritableIn(state: ContainerState, rootFd: number, dstDir: string): void {
+  assertWritableDestination(rootFd, dstDir, readSpec(state.bundle).mounts, state.hostConfig.readonlyRootfs);
 }
 
 /** Docker's message for a path missing in a container (its daemon's containerFileNotFound). */

@@ -19,6 +19,7 @@ import { BerthError, NotFoundError, UnsafeEntryError } from '../../../errors';
 import { CopyEntry, reopenDirectory, viaFd } from './copy-entries';
 import { CopyPlan, renamedEntry } from './copy-plan';
 import { TAR_END_SIZE, tarSizeOf } from './tar-file';
+import { applyXattrs } from './copy-xattrs';
 
 /** Whose files the copies are: root (Docker's default into a container), the archive's ids (`-a`), or left as created (local copies). */
 export type CopyOwnership = 'root' | 'archive' | 'creator';
@@ -171,6 +172,8 @@ function applyMetadata(dirFd: number, base: string, entry: CopyEntry, ownership:
     const [uid, gid] = ownership === 'root' ? [0, 0] : [entry.uid, entry.gid];
     fchownat(dirFd, base, uid, gid, AT_SYMLINK_NOFOLLOW, subject);
   }
+  // After chown, which clears file capabilities; before chmod, as Docker's extraction.
+  if (entry.xattrs) applyXattrs(dirFd, base, entry.xattrs, entry.name);
   // After chown, which clears setuid/setgid bits; Linux cannot chmod a symlink.
   if (entry.type !== 'symlink') fchmodat(dirFd, base, entry.mode & 0o7777, 0, subject);
   if (entry.type !== 'directory') utimensat(dirFd, base, entry.mtime, entry.mtime, AT_SYMLINK_NOFOLLOW, subject);

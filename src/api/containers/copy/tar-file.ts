@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { TAR_END, TarEntryType, encodeTarHeader, tarPadding } from '../../../storage/tar-writer';
-import { decodePaxRecords, paxId, paxTime } from '../../../storage/tar-pax';
+import { decodePaxRecords, paxId, paxTime, paxXattrs } from '../../../storage/tar-pax';
 import { InvalidContentError } from '../../../errors/kinds';
 import { CopyEntry } from './copy-entries';
 
@@ -35,6 +35,7 @@ function tarEntryOf(entry: CopyEntry): Parameters<typeof encodeTarHeader>[0] {
     linkname: entry.linkname,
     devmajor: entry.devmajor,
     devminor: entry.devminor,
+    xattrs: entry.xattrs,
   };
 }
 
@@ -143,6 +144,8 @@ export function* readTar(fd: number, what: string): Generator<CopyEntry> {
       size: type === 'file' ? size : 0,
     };
     if (type === 'link' || type === 'symlink') entry.linkname = linkname;
+    const xattrs = paxXattrs(records);
+    if (xattrs.length > 0) entry.xattrs = xattrs;
     if (type === 'character-device' || type === 'block-device') {
       entry.devmajor = number(block, 329, 8);
       entry.devminor = number(block, 337, 8);

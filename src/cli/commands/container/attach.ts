@@ -3,11 +3,14 @@ import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { relayAttached } from '../../output/attach-relay';
 import { proxySignals } from '../../output/signal-proxy';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../output/detach-keys';
+import { BerthError } from '../../../errors/berth-error';
 
 interface AttachArgs {
   container: string;
   stdin?: boolean;
   'sig-proxy'?: boolean;
+  'detach-keys'?: string;
 }
 
 /**
@@ -22,16 +25,20 @@ export const attach: Verb<AttachArgs> = {
     y
       .positional('container', { type: 'string' })
       .option('stdin', { type: 'boolean', default: true, describe: 'Attach STDIN (--no-stdin: do not)' })
-      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy all received signals to the process' }),
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy all received signals to the process' })
+      .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
   async run(argv) {
     const engine = engineFor(argv);
+    const detachKeys = parseDetachKeys(argv['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     const container = await engine.containers.attach(argv.container);
     const tty = container.state.hostConfig.tty;
     const input = argv.stdin !== false && container.stdin !== null;
-    const relay = relayAttached(container, { input, closeStdinAtEnd: false, tty });
+    const relay = relayAttached(container, { input, closeStdinAtEnd: false, tty, detachKeys });
     const stopProxy = argv['sig-proxy'] === false ? () => undefined : proxySignals(engine, container.state.id, { keystrokesThroughPty: tty && input });
     try {
-      const status = await container.exited;
+      const status = await Promise.race([container.exited, relay.detached.then(() => undefined)]);
+      // Docker's attach reports the detach as its error (exit 1); run and start -a exit 0.
+      if (!status) throw new BerthError('detached', 'read escape sequence');
       await relay.done;
       process.exitCode = status.exitCode;
     } finally {

@@ -5,7 +5,7 @@ import { renderFormat } from '../../output/template';
 import { humanDuration, timeAgo } from '../../output/units';
 import { goTimeString } from '../../output/time';
 import { ContainerState } from '../../../runtime/state';
-import { dockerStatus } from '../../../runtime/status';
+import { dockerStateOf } from '../../../runtime/status';
 import { UsageError } from '../../../errors/kinds';
 
 interface PsArgs {
@@ -25,11 +25,13 @@ const HEADERS = {
 
 /** Docker's STATUS column: `Up 2 minutes`, `Exited (0) 3 seconds ago`, `Created`. */
 export function statusText(c: ContainerState, now = Date.now()): string {
-  switch (dockerStatus(c.status)) {
+  switch (dockerStateOf(c)) {
     case 'running':
       return `Up ${humanDuration(now - Date.parse(c.startedAt ?? c.created))}`;
     case 'paused':
       return `Up ${humanDuration(now - Date.parse(c.startedAt ?? c.created))} (Paused)`;
+    case 'restarting':
+      return `Restarting (${c.exitCode ?? 0}) ${timeAgo(c.finishedAt ?? c.created, now)}`;
     case 'exited':
       return `Exited (${c.exitCode ?? 0}) ${timeAgo(c.finishedAt ?? c.created, now)}`;
     default:
@@ -44,7 +46,7 @@ function matches(c: ContainerState, filter: string): boolean {
   const value = filter.slice(eq + 1);
   switch (key) {
     case 'status':
-      return dockerStatus(c.status) === value;
+      return dockerStateOf(c) === value;
     case 'name':
       return new RegExp(value).test(c.name);
     case 'id':
@@ -100,7 +102,7 @@ export const ps: Verb<PsArgs> = {
         Ports: '',
         RunningFor: timeAgo(c.created),
         Size: 'N/A',
-        State: dockerStatus(c.status),
+        State: dockerStateOf(c),
         Status: statusText(c),
       };
     });

@@ -5,14 +5,15 @@
  */
 import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
-import { RunOptions, ResolvedMount, NetworkMode } from '../../../runtime/spec/run-options';
-import { parseMemoryBytes, parseMemorySwap, parseCpus, parseEnvFlag, parseEnvFile, parseRestartPolicy, RestartPolicy } from '../../../runtime/spec/parse-flags';
+import { RunOptions, ResolvedMount, NetworkMode, IpcMode } from '../../../runtime/spec/run-options';
+import { parseMemoryBytes, parseEnvFlag, parseEnvFile, parseRestartPolicy, RestartPolicy } from '../../../runtime/spec/parse-flags';
 import { parseVolumeFlag, parseMountFlag, MountRequest, tmpfsRequestOptions } from '../../../runtime/spec/parse-mounts';
 import { validateName } from '../../../runtime/names';
 import { UsageError } from '../../../errors/kinds';
 import { ExitCode } from '../../../errors/exit-codes';
+import { ResourceFlags, resourceFlagOptions, resourcesOfFlags } from './resource-flags';
 
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags {
   image: string;
   /** The container's command: everything after the image (see splitCommandTail). */
   '--'?: string[];
@@ -30,6 +31,7 @@ export interface RunFlags {
   hostname?: string;
   entrypoint?: string;
   network?: string;
+  ipc?: string;
   privileged?: boolean;
   'cap-add'?: string[];
   'cap-drop'?: string[];
@@ -38,14 +40,6 @@ export interface RunFlags {
   'read-only'?: boolean;
   tmpfs?: string[];
   device?: string[];
-  memory?: string;
-  'memory-swap'?: string;
-  'memory-reservation'?: string;
-  cpus?: string;
-  'cpu-shares'?: number;
-  'cpuset-cpus'?: string;
-  'cpuset-mems'?: string;
-  'pids-limit'?: number;
   'shm-size'?: string;
   label?: string[];
   init?: boolean;
@@ -61,7 +55,7 @@ export interface RunFlags {
 const list = { type: 'string', array: true, nargs: 1 } as const;
 
 export function runFlagOptions(y: Argv): Argv {
-  return y
+  return resourceFlagOptions(y)
     .positional('image', { type: 'string', describe: 'IMAGE' })
     .option('name', { type: 'string', describe: 'Assign a name to the container' })
     .option('rm', { type: 'boolean', describe: 'Automatically remove the container when it exits' })
@@ -76,7 +70,8 @@ export function runFlagOptions(y: Argv): Argv {
     // -h: main.ts's splitCommandTail turns it into --hostname (yargs keeps -h for --help).
     .option('hostname', { type: 'string', describe: 'Container host name' })
     .option('entrypoint', { type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' })
-    .option('network', { alias: 'net', type: 'string', describe: 'Connect a container to a network (none, host)' })
+    .option('network', { alias: 'net', type: 'string', describe: 'Connect a container to a network (none, host, container:<name|id>)' })
+    .option('ipc', { type: 'string', describe: 'IPC mode to use (private, shareable, host, container:<name|id>)' })
     .option('privileged', { type: 'boolean', describe: 'Give extended privileges to this container' })
     .option('cap-add', { ...list, describe: 'Add Linux capabilities' })
     .option('cap-drop', { ...list, describe: 'Drop Linux capabilities' })
@@ -85,14 +80,6 @@ export function runFlagOptions(y: Argv): Argv {
     .option('read-only', { type: 'boolean', describe: "Mount the container's root filesystem as read only" })
     .option('tmpfs', { ...list, describe: 'Mount a tmpfs directory' })
     .option('device', { ...list, describe: 'Add a host device to the container' })
-    .option('memory', { alias: 'm', type: 'string', describe: 'Memory limit' })
-    .option('memory-swap', { type: 'string', describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" })
-    .option('memory-reservation', { type: 'string', describe: 'Memory soft limit' })
-    .option('cpus', { type: 'string', describe: 'Number of CPUs' })
-    .option('cpu-shares', { alias: 'c', type: 'number', describe: 'CPU shares (relative weight)' })
-    .option('cpuset-cpus', { type: 'string', describe: 'CPUs in which to allow execution (0-3, 0,1)' })
-    .option('cpuset-mems', { type: 'string', describe: 'MEMs in which to allow execution (0-3, 0,1)' })
-    .option('pids-limit', { type: 'number', describe: 'Tune container pids limit (set -1 for unlimited)' })
     .option('shm-size', { type: 'string', describe: 'Size of /dev/shm' })
     .option('label', { alias: 'l', ...list, describe: 'Set meta data on a container' })
     .option('init', { type: 'boolean', describe: 'Run an init inside the container that forwards signals and reaps processes' })
@@ -111,7 +98,18 @@ function flagError(message: string): UsageError {
 function networkMode(value: string | undefined): NetworkMode {
   if (value === undefined || value === 'default' || value === 'bridge') return 'default';
   if (value === 'none' || value === 'host') return value;
+  if (value.startsWith('container:')) {
+    if (value === 'container:') throw flagError('invalid network mode: container: needs a container name or ID');
+    return value as NetworkMode;
+  }
   throw flagError(`network ${value} not found`);
+}
+
+function ipcMode(value: string | undefined): IpcMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'private' || value === 'shareable' || value === 'host') return value;
+  if (value.startsWith('container:') && value !== 'container:') return value as IpcMode;
+  throw flagError(`invalid IPC mode: ${value}`);
 }
 
 /** Binds are checked (and -v's source created) here; volumes keep their name for container create to resolve. */
@@ -156,6 +154,7 @@ export function runOptionsOf(flags: RunFlags): { options: RunOptions; restart: R
     throw flagError('publishing ports (-p) needs bridged networking, which berth does not have yet; use --network host and have the server listen on the host port');
   }
   if (flags.name !== undefined) validateName(flags.name);
+  if (flags.hostname !== undefined && flags.network?.startsWith('container:')) throw flagError('conflicting options: hostname and the network mode');
   const env = envFromFlags(flags);
   const cwd = process.cwd();
   const requests = [
@@ -170,7 +169,6 @@ export function runOptionsOf(flags: RunFlags): { options: RunOptions; restart: R
     const eq = l.indexOf('=');
     labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
   }
-  const memory = flags.memory !== undefined ? parseMemoryBytes(flags.memory) : undefined;
   const options: RunOptions = {
     name: flags.name,
     hostname: flags.hostname,
@@ -191,16 +189,10 @@ export function runOptionsOf(flags: RunFlags): { options: RunOptions; restart: R
     tmpfs: flags.tmpfs ?? [],
     mounts: requests.map((r) => resolveMount(r)),
     devices: flags.device ?? [],
-    memory,
-    memoryReservation: flags['memory-reservation'] !== undefined ? parseMemoryBytes(flags['memory-reservation']) : undefined,
-    memorySwap: flags['memory-swap'] !== undefined ? parseMemorySwap(flags['memory-swap']) : undefined,
-    nanoCpus: flags.cpus !== undefined ? parseCpus(flags.cpus) : undefined,
-    cpuShares: flags['cpu-shares'],
-    cpusetCpus: flags['cpuset-cpus'],
-    cpusetMems: flags['cpuset-mems'],
-    pidsLimit: flags['pids-limit'],
+    ...resourcesOfFlags(flags),
     shmSize: flags['shm-size'] !== undefined ? parseMemoryBytes(flags['shm-size']) : undefined,
     network: networkMode(flags.network),
+    ipc: ipcMode(flags.ipc),
     labels,
     init: Boolean(flags.init),
     stopSignal: flags['stop-signal'],

@@ -10,6 +10,7 @@ import type { AttachedContainer } from '../../../api/containers/attached';
 import { ProgressView } from '../../output/progress';
 import { relayAttached } from '../../output/attach-relay';
 import { proxySignals } from '../../output/signal-proxy';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../output/detach-keys';
 import { familiarString, normalizeReference } from '../../../image/reference';
 import { CreateRequest, PullPolicy } from '../../../api/containers/create';
 
@@ -62,16 +63,22 @@ export async function runAttached(engine: Berth, state: ContainerState, options:
     throw err;
   }
   const tty = state.hostConfig.tty;
-  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty });
+  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty, detachKeys: parseDetachKeys(DEFAULT_DETACH_KEYS) });
   const stopProxy = proxySignals(engine, state.id, { keystrokesThroughPty: tty && options.interactive });
+  let detached = false;
   try {
-    const status = await container.exited;
+    // Docker: after the detach keys the client exits 0 and the container runs on (a --rm one is removed by its monitor).
+    const status = await Promise.race([container.exited, relay.detached.then(() => undefined)]);
+    if (!status) {
+      detached = true;
+      return 0;
+    }
     await relay.done;
     return status.exitCode;
   } finally {
     relay.stop();
     stopProxy();
-    await removeIfAuto();
+    if (!detached) await removeIfAuto();
   }
 }
 

@@ -173,8 +173,8 @@ describe('buildSpec: flags', () => {
   it('--network none keeps a private network namespace', () => {
     expect(buildSpec(input({ network: 'none' })).spec.linux.namespaces.map((n) => n.type)).toContain('network');
   });
-  it('cgroup v1 hosts get no cgroup namespace (Docker’s default there)', () => {
-    expect(buildSpec(input({}, { cgroupVersion: 1 })).spec.linux.namespaces.map((n) => n.type)).not.toContain('cgroup');
+  it('cgroup v1 hosts get a private cgroup namespace too (--cgroupns=private), so /sys/fs/cgroup shows the container’s own cgroup', () => {
+    expect(buildSpec(input({}, { cgroupVersion: 1 })).spec.linux.namespaces.map((n) => n.type)).toContain('cgroup');
   });
   it('--cap-add / --cap-drop', () => {
     const caps = buildSpec(input({ capAdd: ['net_admin'], capDrop: ['NET_RAW'] })).spec.process.capabilities;
@@ -343,5 +343,27 @@ describe('buildSpec: devices and --privileged', () => {
   it('--privileged keeps --cap-drop out of the picture, as Docker does', () => {
     const { spec } = buildSpec(input({ privileged: true, capDrop: ['ALL'] }));
     expect(spec.process.capabilities.bounding).toHaveLength(40);
+  });
+});
+
+describe('buildSpec --network / --ipc modes', () => {
+  const namespaces = (options: Partial<RunOptions>) => buildSpec(input(options)).spec.linux.namespaces;
+  const OTHER = 'ab'.repeat(32);
+
+  it('container:<id> becomes a namespace path for start to resolve, without the network sysctls', () => {
+    const built = buildSpec(input({ network: `container:${OTHER}`, ipc: `container:${OTHER}` })).spec;
+    expect(built.linux.namespaces).toContainEqual({ type: 'network', path: `container:${OTHER}` });
+    expect(built.linux.namespaces).toContainEqual({ type: 'ipc', path: `container:${OTHER}` });
+    expect(built.linux.sysctl).toBeUndefined();
+  });
+
+  it('--ipc host drops the IPC namespace and binds the host /dev/shm; private and shareable keep their own', () => {
+    const built = buildSpec(input({ ipc: 'host' })).spec;
+    expect(built.linux.namespaces.map((n) => n.type)).not.toContain('ipc');
+    expect(built.mounts.filter((m) => m.destination === '/dev/shm')).toEqual([
+      { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] },
+    ]);
+    expect(namespaces({ ipc: 'shareable' })).toContainEqual({ type: 'ipc' });
+    expect(namespaces({})).toContainEqual({ type: 'ipc' });
   });
 });

@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { Verb } from '../../verb';
+import { engineFor, out } from '../../context';
+import { forEachReported } from '../../bulk';
+import type { UpdateRequest } from '../../../api/containers/update';
+import { ResourceFlags, resourceFlagOptions, resourcesOfFlags } from './resource-flags';
+
+interface UpdateArgs extends ResourceFlags {
+  containers: string[];
+  restart?: string;
+}
+
+/** The flags as the engine's request; sizes and CPUs parsed as `run` parses them. */
+export function updateRequestOf(argv: Omit<UpdateArgs, 'containers'>): UpdateRequest {
+  const request: UpdateRequest = { ...resourcesOfFlags(argv), restart: argv.restart };
+  return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as UpdateRequest;
+}
+
+export const update: Verb<UpdateArgs> = {
+  args: '<containers..>',
+  describe: 'Update configuration of one or more containers',
+  options: (y: Argv) =>
+    resourceFlagOptions(y)
+      .positional('containers', { type: 'string', array: true })
+      .option('restart', { type: 'string', describe: 'Restart policy to apply when a container exits' }),
+  async run(argv) {
+    const request = updateRequestOf(argv);
+    const engine = engineFor(argv);
+    engine.containers.validateUpdate(request);
+    await forEachReported(argv.containers, async (name) => {
+      await engine.containers.update(name, request);
+      out(name);
+    });
+  },
+};
