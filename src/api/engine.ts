@@ -28,6 +28,7 @@ export class Berth {
     this.containers = new Containers(this.layout, this.images, this.store.layers, this.volumes);
     this.volumes.containerUsage = { volumeUsers: (name) => this.containers.volumeUsers(name) };
     // Images used by containers are not removed, and their layers are not collected.
+    this.images.events = this.containers.events;
     this.images.containerUsage = {
       imageUser: (id) => this.containers.imageUser(id),
       layersInUse: () => this.containers.layersInUse(),

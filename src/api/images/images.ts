@@ -38,6 +38,11 @@ function familiarTag(canonical: string): string {
   return familiarString(parseReference(canonical));
 }
 
+/** Where image events go (`berth events`): api/events/record.ts's EventLog. */
+export interface ImageEvents {
+  image(action: string, actorId: string, name: string): void;
+}
+
 /** What the container side tells the image side about its use of images. */
 export interface ContainerUsage {
   imageUser(imageId: string): string | undefined;
@@ -46,12 +51,16 @@ export interface ContainerUsage {
 
 export class Images {
   containerUsage?: ContainerUsage;
+  events?: ImageEvents;
 
   constructor(readonly settings: Settings, readonly store: Store) {
   }
 
-  pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
-    return new (lazy.pull().Puller)(this.settings, this.store).pull(reference, options);
+  async pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
+    const pulled = await new (lazy.pull().Puller)(this.settings, this.store).pull(reference, options);
+    const familiar = familiarString(pulled.reference);
+    this.events?.image('pull', familiar, familiar);
+    return pulled;
   }
 
   /** The record of a local image, by reference, ID or ID prefix; throws NotFoundError. */
@@ -144,15 +153,18 @@ export class Images {
     const ref = normalizeReference(target);
     if (ref.digest) throw new ConflictError(`tag \`${target}\`: refusing to create a tag with a digest reference`);
     await this.store.locked(() => this.store.images.setTag(formatReference(ref), record.id));
+    this.events?.image('tag', record.id, familiarString(ref));
   }
 
   /** Docker's `rmi`: untags a named tag; deletes the image once no tag is left (or with force). */
   async remove(name: string, options: RemoveOptions = {}): Promise<RemoveLine[]> {
     const lines: RemoveLine[] = [];
+    let imageId: string | undefined;
     await this.store.locked(() => {
       const found = findImage(this.store, name);
       if (!found) throw new NotFoundError(`No such image: ${name}`);
       const { record, reference } = found;
+      imageId = record.id;
       const tags = this.store.images.tagsOf(record.id);
       const byTag = reference !== undefined && !reference.digest && tags.includes(formatReference(reference));
       if (byTag && tags.length > 1) {
@@ -180,7 +192,26 @@ export class Images {
       lines.push({ Deleted: record.id });
     });
     await this.store.collectGarbage(this.containerUsage?.layersInUse());
+    this.recordRemoval(lines, imageId);
     return lines;
+  }
+
+  /**
+   * Docker's events for `rmi` and prune, named by the image ID: `untag` per tag, `delete` per image. Lines come
+   * as each image's untags then its deletion; untags with no deletion after them belong to `untaggedId`.
+   */
+  private recordRemoval(lines: readonly RemoveLine[], untaggedId?: string): void {
+    if (!this.events) return;
+    let untags = 0;
+    for (const line of lines) {
+      if ('Untagged' in line) {
+        untags++;
+        continue;
+      }
+      for (; untags > 0; untags--) this.events.image('untag', line.Deleted, line.Deleted);
+      this.events.image('delete', line.Deleted, line.Deleted);
+    }
+    if (untaggedId) for (; untags > 0; untags--) this.events.image('untag', untaggedId, untaggedId);
   }
 
   /** Docker's `image prune`: dangling (untagged) images, or all unused with `all`. */
@@ -202,12 +233,15 @@ export class Images {
       }
     });
     await this.store.collectGarbage(this.containerUsage?.layersInUse());
+    this.recordRemoval(deleted);
     return { deleted, reclaimed };
   }
 
   /** Docker's `import`: a rootfs tarball (file, or a stream such as stdin) becomes a one-layer image. */
-  import(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-    return lazy.import().importImage(this.store, source, options);
+  async import(source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
+    const imported = await lazy.import().importImage(this.store, source, options);
+    this.events?.image('import', imported.id, imported.id);
+    return imported;
   }
 
   /** Docker's `save`: writes a docker-archive that is also an OCI layout to `output` (a file path or a stream left open). */
@@ -217,8 +251,10 @@ export class Images {
   }
 
   /** Docker's `load`: every image of a docker-archive or OCI layout tarball (any compression). */
-  load(source: NodeJS.ReadableStream): Promise<LoadedImage[]> {
-    return lazy.load().loadImages(this.store, source);
+  async load(source: NodeJS.ReadableStream): Promise<LoadedImage[]> {
+    const loaded = await lazy.load().loadImages(this.store, source);
+    for (const image of loaded) this.events?.image('load', image.id, image.id);
+    return loaded;
   }
 
   /** Docker's `push`: a local tag (or every tag of a repository) to its registry. */

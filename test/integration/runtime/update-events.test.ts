@@ -126,4 +126,19 @@ describe('the verbs on the command line', () => {
     const parsed = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Action: string; Actor: { ID: string } });
     expect(parsed.filter((e) => e.Actor.ID === id).map((e) => e.Action)).toEqual(['update']);
   });
+
+  it('image events: tag, untag (named by the image ID), in Docker lines', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20)); // after the import that made the image
+    const before = new Date().toISOString();
+    const id = box.run(['image', 'inspect', '-f', '{{.Id}}', 'busybox']).stdout.trim();
+    expect(box.run(['tag', 'busybox', 'evbox:1']).status).toBe(0);
+    expect(box.run(['rmi', 'evbox:1']).stdout).toBe('Untagged: evbox:1\n');
+    const until = new Date(Date.now() + 1000).toISOString();
+    const lines = box.run(['events', '--since', before, '--until', until, '--filter', 'type=image']).stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ').slice(1).join(' '))).toEqual([
+      `image tag ${id} (name=evbox:1)`,
+      `image untag ${id} (name=${id})`,
+    ]);
+  });
 });
+
