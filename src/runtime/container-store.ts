@@ -23,11 +23,6 @@ export type ExitHook = (state: ContainerState) => void;
 
 const ID = /^[a-f0-9]{64}$/;
 
-function supervisorAlive(state: ContainerState): boolean {
-  const s = state.supervisor;
-  return s !== undefined && processIsContainer({ pid: s.pid, pidStartTime: s.startTime });
-}
-
 /** Exit code Docker reports when the runtime lost track of a container's process. */
 export const LOST_EXIT_CODE = 255;
 
@@ -78,17 +73,15 @@ export class ContainerStore {
     const state = readJsonIfExists<ContainerState>(this.statePath(id));
     if (!state) return undefined;
     if ((state.status === 'running' || state.status === 'paused') && !processIsContainer(state)) {
-      // The supervisor died before recording the exit: re-read once, then correct.
+      // The process is gone: re-read once (another berth may have recorded the exit), then correct.
       const again = readJsonIfExists<ContainerState>(this.statePath(id)) ?? state;
       if (again.status === 'running' || again.status === 'paused') {
-        // A detached container's monitor records the exit in the bundle (exit-file.ts).
+        // Every container's monitor records its exit in the bundle (exit-file.ts); none: the exit was lost.
         const exit = awaitExitRecord(again.bundle, again.pid);
-        if (!exit && supervisorAlive(again)) return again; // the foreground CLI is about to record the exit
         again.status = 'stopped';
         again.exitCode = exit?.exitCode ?? again.exitCode ?? LOST_EXIT_CODE;
         again.finishedAt = exit?.finishedAt ?? again.finishedAt ?? new Date().toISOString();
         again.pid = undefined;
-        again.supervisor = undefined;
         if (exit) this.onExit?.(again);
         this.save(again);
       }

@@ -34,15 +34,9 @@ export interface ContainerState {
   oomKilled?: boolean;
   /** Docker's Restarting: stopped, with the restart policy waiting out its back-off (derived on every read, restart-pending.ts). */
   restarting?: boolean;
-  /** Set when the exit was not seen by berth (the supervisor died): Docker shows such containers as exited (255)... */
+  /** Set when the exit was not seen by berth (the monitor died): Docker shows such containers as exited (255)... */
   error?: string;
   labels: Record<string, string>;
-  /**
-   * The berth process that supervises a foreground container and records
-   * its exit; while it lives, a vanished container process is not yet
-   * "lost" (the exit is about to be written).
-   */
-  supervisor?: { pid: number; startTime?: string };
   autoRemove: boolean;
   restartCount: number;
   /** The run options that created the container, for inspect and restart. */

@@ -354,7 +354,7 @@ export class Containers {
     return this.store.withContainerLock(state.id, () => {
       const latest = this.store.get(state.id);
       assertCan('delete', latest.status, latest.name);
-      // A supervisor that died leaves its cgroup behind: remove it with the container.
+      // A monitor that died leaves the cgroup behind: remove it with the container.
       try {
         cgroupManager(this.cgroupLayout(), readSpec(latest.bundle).linux.cgroupsPath).destroy();
       } catch {
