@@ -58,7 +58,11 @@ describe('run -it', () => {
   });
 
   test('Ctrl-P Ctrl-Q detaches: run exits 0, the container runs on; attach takes the terminal back, its own detach exits 1', async () => {
-    const first = await underTerminal(box.root, ['run', '-it', '--name', 'detachable', 'busybox', 'sh'], ['echo before\n', '\x10\x11']);
+    const first = await underTerminal(box.root, ['run', '-it', '--detach-keys', 'ctrl-a,d', '--name', 'detachable', 'busybox', 'sh'], [
+      'echo before\n',
+      '\x10\x11', // the default keys mean nothing with --detach-keys: typed through
+      '\x01d',
+    ]);
     expect(first.status).toBe(0);
     expect(first.screen).toContain('before');
     expect(box.run(['inspect', '-f', '{{.State.Status}}', 'detachable']).stdout.trim()).toBe('running');

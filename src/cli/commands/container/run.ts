@@ -49,7 +49,11 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
  * detached one (its log is kept, it outlives this process); this process relays its stdio and proxies
  * signals, as Docker's client does. An auto-remove container is removed here, once it has exited.
  */
-export async function runAttached(engine: Berth, state: ContainerState, options: { interactive: boolean }): Promise<number> {
+export async function runAttached(
+  engine: Berth,
+  state: ContainerState,
+  options: { interactive: boolean; detachKeys?: Buffer },
+): Promise<number> {
   const windowSize = process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
   // Docker's --rm also removes the container's anonymous volumes (never named ones).
   const removeIfAuto = async () => {
@@ -63,7 +67,7 @@ export async function runAttached(engine: Berth, state: ContainerState, options:
     throw err;
   }
   const tty = state.hostConfig.tty;
-  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty, detachKeys: parseDetachKeys(DEFAULT_DETACH_KEYS) });
+  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty, detachKeys: options.detachKeys ?? parseDetachKeys(DEFAULT_DETACH_KEYS) });
   const stopProxy = proxySignals(engine, state.id, { keystrokesThroughPty: tty && options.interactive });
   let detached = false;
   try {
@@ -94,18 +98,31 @@ async function runDetached(engine: Berth, state: ContainerState): Promise<void> 
   out(state.id);
 }
 
-export const run: Verb<RunFlags> = {
+/** `--detach-keys` of run and start -a, checked before anything is created (Docker's message, exit 125). */
+export function detachKeysFlag(value: string | undefined): Buffer | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseDetachKeys(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message, { exitCode: ExitCode.RuntimeFailure });
+  }
+}
+
+export const run: Verb<RunFlags & { 'detach-keys'?: string }> = {
   args: '<image>',
   describe: 'Create and run a new container from an image',
   options: (y: Argv) =>
-    runFlagOptions(y).option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' }),
+    runFlagOptions(y)
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' })
+      .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
   async run(argv) {
     const engine = engineFor(argv);
+    const detachKeys = detachKeysFlag(argv['detach-keys']);
     const state = await createFromFlags(engine, argv);
     if (argv.detach) {
       await runDetached(engine, state);
       return;
     }
-    process.exitCode = await runAttached(engine, state, { interactive: state.hostConfig.interactive });
+    process.exitCode = await runAttached(engine, state, { interactive: state.hostConfig.interactive, detachKeys });
   },
 };

@@ -2,13 +2,14 @@ import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
-import { runAttached } from './run';
+import { runAttached, detachKeysFlag } from './run';
 import { UsageError } from '../../../errors/kinds';
 
 interface StartArgs {
   containers: string[];
   attach?: boolean;
   interactive?: boolean;
+  'detach-keys'?: string;
 }
 
 export const start: Verb<StartArgs> = {
@@ -18,7 +19,8 @@ export const start: Verb<StartArgs> = {
     y
       .positional('containers', { type: 'string', array: true })
       .option('attach', { alias: 'a', type: 'boolean', describe: "Attach STDOUT/STDERR and forward signals" })
-      .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" }),
+      .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" })
+      .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
   async run(argv) {
     const engine = engineFor(argv);
     if (!argv.attach) {
@@ -34,6 +36,7 @@ export const start: Verb<StartArgs> = {
     }
     if (argv.containers.length > 1) throw new UsageError('you cannot start and attach multiple containers at once', { exitCode: 1 });
     const state = engine.containers.get(argv.containers[0]);
-    process.exitCode = await runAttached(engine, state, { interactive: Boolean(argv.interactive) });
+    const detachKeys = detachKeysFlag(argv['detach-keys']);
+    process.exitCode = await runAttached(engine, state, { interactive: Boolean(argv.interactive), detachKeys });
   },
 };
