@@ -52,6 +52,7 @@
  * on-failure[:MAX] after a non-zero one while COUNT < MAX (0: no limit); the wait is 100 ms, doubled
  * after each restart (TIMEOUT_MS is the last one, handed on in $BERTH_RESTART_TIMEOUT_MS), at most 1 min,
  * and back to 100 ms after a run of 10 s. `stop`, `kill` and `rm -f` leave DIR/manually-stopped: no restart.
+ * `update --restart` leaves DIR/restart-policy ("KIND:MAX"), read at the exit in place of --restart.
  * Files in DIR: monitor.pid ("<pid>\n"), <ID>-json.log (appended), exit.json
  * ({"exitCode":N,"signal":S,"pid":P,"finishedAt":"..."}; P is berth-init's host pid, to match the state).
  * Errors before the status line: "error <text>\n" on fd 5, exit 1.
@@ -140,6 +141,7 @@ static size_t stdin_used;
 static unsigned char stdin_buf[STDIN_BUFFER];
 static char json_line[LINE_MAX_BYTES * 6 + 256]; /* worst case: every byte escaped as \u00XX */
 static char log_path[PATH_BYTES], exit_path[PATH_BYTES], exit_tmp[PATH_BYTES], pid_path[PATH_BYTES], stopped_path[PATH_BYTES];
+static char policy_path[PATH_BYTES];
 static char cli_args[3][PATH_BYTES];
 static int log_fd = -1;
 
@@ -591,6 +593,21 @@ static int stopped_by_user(void) {
   return access(stopped_path, F_OK) == 0;
 }
 
+/* `berth update --restart` of a running container leaves DIR/restart-policy ("KIND:MAX"): it wins over --restart. */
+static void reread_restart_policy(void) {
+  char text[64], kind[16];
+  long max;
+  int fd = open(policy_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return;
+  text[n] = '\0';
+  if (sscanf(text, "%15[a-z-]:%ld", kind, &max) != 2) return;
+  strcpy(opt.restart_kind, strcmp(kind, "no") == 0 ? "" : kind);
+  opt.restart_max = max;
+}
+
 /* The back-off before a restart, or -1 when the policy says no. */
 static long restart_delay(int status, long long ran_ms) {
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -634,6 +651,7 @@ int main(int argc, char **argv) {
   join_path(exit_tmp, opt.bundle, ".exit.json", ".tmp");
   join_path(pid_path, opt.bundle, "monitor.pid", "");
   join_path(stopped_path, opt.bundle, "manually-stopped", "");
+  join_path(policy_path, opt.bundle, "restart-policy", "");
 
   /* Detach: the process the CLI spawned exits at once, the monitor lives on in its own session. */
   pid_t first = fork();
@@ -729,6 +747,7 @@ int main(int argc, char **argv) {
     if (clients[i].fd >= 0) drop_client(&clients[i]);
   /* An attached `run --rm` removes its container itself (and waits for it); the monitor does when it is gone. */
   if (opt.remove && !owned) run_cli("rm", NULL);
+  if (opt.cli_node) reread_restart_policy();
   long delay = restart_delay(status, now_ms() - started_ms);
   if (delay >= 0) {
     struct timespec pause = {delay / 1000, (delay % 1000) * 1000000L};

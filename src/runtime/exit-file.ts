@@ -32,6 +32,11 @@ export function manuallyStoppedPath(bundle: string): string {
   return path.join(bundle, 'manually-stopped');
 }
 
+/** Left by `update --restart`: the monitor of a running container reads the new policy here at its exit. */
+export function restartPolicyPath(bundle: string): string {
+  return path.join(bundle, 'restart-policy');
+}
+
 export function markStoppedByUser(bundle: string): void {
   fs.writeFileSync(manuallyStoppedPath(bundle), '');
 }

@@ -80,15 +80,15 @@ function monitorArgs(request: MonitorRequest): { args: string[]; extra: number[]
     extra.push(request.terminal.master, request.terminal.slave);
   }
   const restarts = request.restart.name !== 'no' && !request.autoRemove;
-  if (request.autoRemove || restarts) {
-    const script = path.join(packageRoot(), 'bin', 'berth');
-    const parts = [process.execPath, script, request.root];
-    if (parts.some((p) => p.includes(':'))) {
-      throw new BerthError('monitor-cli', `start container: --rm and --restart need paths without ':' (\`${parts.join('`, `')}\`)`, {
-        exitCode: ExitCode.RuntimeFailure,
-      });
-    }
+  // Given even without --rm or a policy: `update --restart` may set one while the container runs.
+  const script = path.join(packageRoot(), 'bin', 'berth');
+  const parts = [process.execPath, script, request.root];
+  if (!parts.some((p) => p.includes(':'))) {
     args.push('--cli', parts.join(':'));
+  } else if (request.autoRemove || restarts) {
+    throw new BerthError('monitor-cli', `start container: --rm and --restart need paths without ':' (\`${parts.join('`, `')}\`)`, {
+      exitCode: ExitCode.RuntimeFailure,
+    });
   }
   if (request.autoRemove) args.push('--rm', '1');
   if (restarts) {

@@ -14,6 +14,7 @@ import { parseRestartPolicy } from '../../runtime/spec/parse-flags';
 import { writeFileAtomic } from '../../sys/atomic-file';
 import { ConflictError, UsageError } from '../../errors/kinds';
 import { hostFacts } from './host-facts';
+import { restartPolicyPath } from '../../runtime/exit-file';
 
 export interface UpdateRequest extends ResourceUpdate {
   /** Docker's --restart value (`always`, `on-failure:3`, ...). */
@@ -63,6 +64,8 @@ export async function updateContainer(deps: UpdateDeps, ref: string, request: Up
     if (policy) {
       state.hostConfig = { ...state.hostConfig, restartPolicy: { name: policy.name, maximumRetryCount: policy.maximumRetryCount } };
       deps.store.save(state, { durable: true });
+      // A running container's monitor reads this at the exit (its --restart was given at start).
+      writeFileAtomic(restartPolicyPath(state.bundle), `${policy.name}:${policy.maximumRetryCount}\n`);
     }
     return state;
   });

@@ -140,5 +140,23 @@ describe('the verbs on the command line', () => {
       `image untag ${id} (name=${id})`,
     ]);
   });
+
+  it('update --restart takes effect at the running container\'s next exit', async () => {
+    expect(box.run(['run', '-d', '--name', 'later', 'busybox', 'sh', '-c', 'sleep 1; exit 3']).status).toBe(0);
+    await whenRunning(box, 'later');
+    expect(box.run(['update', '--restart', 'on-failure:1', 'later'])).toMatchObject({ status: 0, stdout: 'later\n' });
+    const restarted = async (): Promise<string> => {
+      for (let i = 0; i < 150; i++) {
+        const shown = box.run(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'later']).stdout.trim();
+        if (shown === '1 exited') return shown;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return box.run(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'later']).stdout.trim();
+    };
+    // One restart (on-failure:1), then it stays exited with its code.
+    expect(await restarted()).toBe('1 exited');
+    expect(box.run(['inspect', '-f', '{{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}}', 'later']).stdout.trim()).toBe('3 on-failure');
+    expect(box.run(['rm', 'later']).status).toBe(0);
+  });
 });
 
