@@ -21,6 +21,9 @@ import type { ContainerTop } from './top';
 import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
 import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
+import { SyscallError } from '../../errors/syscall-error';
+
+const ESRCH = 3;
 import { Volumes } from '../volumes/volumes';
 import type { CommitOptions, CommitResult } from './commit';
 import type { Change } from '../../storage/container-changes';
@@ -318,10 +321,18 @@ export class Containers {
     assertCan('kill', state.status, state.name);
     const number = typeof signal === 'number' ? signal : signalNumber(signal);
     markStoppedByUser(state.bundle); // Docker: a killed container is not restarted by its policy
-    const fd = pidfdOpen(state.pid!);
+    const notRunning = () => new ConflictError(`Cannot kill container: ${state.id}: Container ${state.id} is not running`);
+    let fd: number;
+    try {
+      fd = pidfdOpen(state.pid!);
+    } catch (err) {
+      // It exited between the state read and now (ESRCH): not running, as a caller such as stop expects.
+      if (err instanceof SyscallError && err.errno === ESRCH) throw notRunning();
+      throw err;
+    }
     try {
       // The pid is checked after the pidfd pins it: same start time, same container.
-      if (processIsContainer(state)) pidfdSendSignal(fd, number);
+      if (!processIsContainer(state) || !pidfdSendSignal(fd, number)) throw notRunning();
       this.events.container(state, 'kill', { signal: String(number) });
     } finally {
       close(fd);
@@ -348,7 +359,9 @@ export class Containers {
       throw new ConflictError(`You cannot remove a restarting container ${state.id}. Stop the container before attempting removal or force remove`);
     }
     if ((state.status === 'running' || state.status === 'paused') && options.force) {
-      await this.killAndThaw(state.id, 'SIGKILL');
+      await this.killAndThaw(state.id, 'SIGKILL').catch((err) => {
+        if (!(err instanceof ConflictError)) throw err; // it exited meanwhile
+      });
       while (processIsContainer(state)) await sleep(20);
     }
     return this.store.withContainerLock(state.id, () => {
