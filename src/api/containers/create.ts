@@ -14,7 +14,7 @@ import { serializeSpec } from '../../runtime/spec/types';
 import { defaultHostname } from '../../runtime/spec/defaults';
 import { writeFileAtomic } from '../../sys/atomic-file';
 import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
-import { writeEtcFiles } from './etc-files';
+import { copyEtcFiles, writeEtcFiles } from './etc-files';
 import { reaperBinary } from '../../runtime/reaper-binary';
 import { NotFoundError } from '../../errors/kinds';
 import { Volumes } from '../volumes/volumes';
@@ -55,6 +55,12 @@ async function ensureImage(images: Images, request: CreateRequest): Promise<stri
   return images.get(request.image).id;
 }
 
+/** The container whose network namespace `--network container:ID` shares (IDs resolved already). */
+function sharedNetworkOf(options: RunOptions, containers: ContainerStore): ContainerState | undefined {
+  const network = options.network;
+  return typeof network === 'string' && network.startsWith('container:') ? containers.get(network.slice('container:'.length)) : undefined;
+}
+
 export async function createContainer(
   images: Images,
   containers: ContainerStore,
@@ -74,13 +80,15 @@ export async function createContainer(
       bundleDir = containers.dir(id);
       fs.mkdirSync(bundleDir, { recursive: true, mode: 0o711 });
       const facts = hostFacts();
-      const hostname = options.hostname || (options.network === 'host' ? facts.hostHostname : defaultHostname(id));
-      const etc = writeEtcFiles(bundleDir, hostname, options.network === 'host');
+      const donor = sharedNetworkOf(options, containers);
+      const copied = donor ? copyEtcFiles(donor.bundle, bundleDir) : undefined;
+      const hostname = options.hostname || copied?.hostname || (options.network === 'host' ? facts.hostHostname : defaultHostname(id));
+      const etc = copied?.files ?? writeEtcFiles(bundleDir, hostname, options.network === 'host');
       attached = attachVolumes(volumes, options, config);
       const built = buildSpec({
         id,
         image: config,
-        options: { ...options, mounts: attached.mounts },
+        options: { ...options, hostname, mounts: attached.mounts },
         rootfs: `${bundleDir}/rootfs`,
         callerBoundingSet: callerBoundingSet(),
         callerHardLimits: callerHardLimits(),

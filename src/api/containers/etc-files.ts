@@ -47,3 +47,19 @@ export function writeEtcFiles(bundle: string, hostname: string, hostNetwork: boo
   writeFileAtomic(files.resolvConf, resolvConf(hostNetwork), ephemeral);
   return files;
 }
+
+/**
+ * `--network container:X`: Docker gives the container X's hostname, /etc/hosts and /etc/resolv.conf (it
+ * shares X's network, so X's names are the right ones). berth copies X's files into the new bundle.
+ */
+export function copyEtcFiles(donorBundle: string, bundle: string): { files: EtcFiles; hostname: string } {
+  const files: EtcFiles = {
+    hostname: path.join(bundle, 'hostname'),
+    hosts: path.join(bundle, 'hosts'),
+    resolvConf: path.join(bundle, 'resolv.conf'),
+  };
+  for (const name of ['hostname', 'hosts', 'resolv.conf']) {
+    writeFileAtomic(path.join(bundle, name), fs.readFileSync(path.join(donorBundle, name)), { durable: false });
+  }
+  return { files, hostname: fs.readFileSync(files.hostname, 'utf8').trim() };
+}

@@ -136,8 +136,14 @@ describe('--network / --ipc container:NAME', () => {
     expect(shared).toBe(donorHost);
     expect(runIn([], 'wget -qO- -T 2 http://127.0.0.1:8080/name || echo unreachable').stdout.trim()).toBe('unreachable');
     expect(namespaceOf('net', ['--network', 'container:donor'])).toBe(box.run(['exec', 'donor', 'readlink', '/proc/self/ns/net']).stdout.trim());
-    // Its own UTS namespace stays its own.
+    // Its own UTS namespace stays its own (with the donor's name in it, as Docker gives).
     expect(namespaceOf('uts', ['--network', 'container:donor'])).not.toBe(box.run(['exec', 'donor', 'readlink', '/proc/self/ns/uts']).stdout.trim());
+  });
+
+  it('--network container:donor takes the donor\'s hostname, /etc/hosts and /etc/resolv.conf, as Docker does', () => {
+    const donor = box.run(['exec', 'donor', 'sh', '-c', 'hostname; cat /etc/hostname /etc/hosts /etc/resolv.conf']).stdout;
+    expect(runIn(['--network', 'container:donor'], 'hostname; cat /etc/hostname /etc/hosts /etc/resolv.conf').stdout).toBe(donor);
+    expect(runIn([], 'hostname').stdout).not.toBe(donor.split('\n')[0] + '\n');
   });
 
   it('--ipc container:donor shares the donor\'s IPC namespace (its POSIX message queues)', () => {
