@@ -358,14 +358,14 @@ export class Containers {
     if (state.restarting && !options.force) {
       throw new ConflictError(`You cannot remove a restarting container ${state.id}. Stop the container before attempting removal or force remove`);
     }
-    if ((state.status === 'running' || state.status === 'paused') && options.force) {
-      await this.killAndThaw(state.id, 'SIGKILL').catch((err) => {
-        if (!(err instanceof ConflictError)) throw err; // it exited meanwhile
-      });
-      while (processIsContainer(state)) await sleep(20);
-    }
-    return this.store.withContainerLock(state.id, () => {
-      const latest = this.store.get(state.id);
+    if (options.force) markStoppedByUser(state.bundle); // a restart pending in the back-off does not happen
+    return this.store.withContainerLock(state.id, async () => {
+      // Checked under the lock: a restart by the monitor may have started it since the read above.
+      let latest = this.store.get(state.id);
+      if ((latest.status === 'running' || latest.status === 'paused') && options.force) {
+        await this.killUnderLock(latest);
+        latest = this.store.get(state.id);
+      }
       assertCan('delete', latest.status, latest.name);
       // A monitor that died leaves the cgroup behind: remove it with the container.
       try {
@@ -378,6 +378,21 @@ export class Containers {
       if (options.volumes) this.removeAnonymousVolumes(latest);
       return latest;
     });
+  }
+
+  /**
+   * rm -f's kill, with the container lock held (so no start can slip in): SIGKILL, a thaw if it was paused,
+   * then wait for PID 1 and for its monitor to be gone, so that nothing of the container outlives the rm.
+   */
+  private async killUnderLock(state: ContainerState): Promise<void> {
+    try {
+      this.kill(state.id, 'SIGKILL');
+      if (state.status === 'paused') this.cgroupOf(state).thaw();
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err; // it exited meanwhile
+    }
+    const deadline = Date.now() + 10_000;
+    while ((processIsContainer(state) || livingMonitor(state.bundle) !== undefined) && Date.now() < deadline) await sleep(20);
   }
 
   /** rm -v and run --rm: the container's anonymous volumes go with it; one another container still uses stays. */
