@@ -58,6 +58,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "write-all.h"
+
 #define PLAN_FD 3
 #define ERROR_FD 4
 #define EXIT_SETUP 125
@@ -130,16 +132,6 @@ static size_t append(char *line, size_t at, size_t cap, const char *text, int sa
     line[at++] = sanitize && (c < 0x20 || c == 0x7f) ? '?' : (char)c; /* keep the line one line */
   }
   return at;
-}
-
-static void write_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    len -= (size_t)n;
-  }
 }
 
 /* Reports "<errno>\t<step>\t<detail>\n" on the error pipe and exits; the CLI turns it into a message. */

@@ -77,6 +77,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "write-all.h"
+
 #define PLAN_FD 3
 #define ERROR_FD 4
 #define STATUS_FD 5
@@ -146,16 +148,6 @@ static char cli_args[3][PATH_BYTES];
 static int log_fd = -1;
 
 /* ---- small helpers ------------------------------------------------------------------------------- */
-
-static void write_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    len -= (size_t)n;
-  }
-}
 
 /* Before the status line the CLI is listening on fd 5: tell it why, and give up. */
 __attribute__((noreturn)) static void fail(const char *what, int err) {

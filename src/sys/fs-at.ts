@@ -9,6 +9,7 @@
  */
 import * as os from 'node:os';
 import { check, lastErrno, libcFunction } from './libc';
+import { xattrValue } from './xattr';
 
 // <fcntl.h>, <linux/openat2.h>, <sys/stat.h> on x86_64 / aarch64.
 export const AT_FDCWD = -100;
@@ -152,23 +153,12 @@ export function fsetxattr(fd: number, name: string, value: Uint8Array, flags = 0
   check(fn(fd, name, value, value.length, flags), 'fsetxattr', subject ?? `\`${name}\``);
 }
 
-const { ENODATA, ERANGE } = os.constants.errno;
+const { ERANGE } = os.constants.errno;
 
 /** lgetxattr(2): the value of `name` on `path`, or undefined when it has none. */
 export function lgetxattr(path: string, name: string, subject?: string): Buffer | undefined {
   const fn = libcFunction('long lgetxattr(const char *path, const char *name, void *value, size_t size)');
-  for (;;) {
-    const size = Number(fn(path, name, null, 0));
-    if (size < 0 && isErrno(ENODATA)) return undefined;
-    check(size, 'lgetxattr', subject ?? `\`${name}\` on \`${path}\``);
-    const value = Buffer.alloc(size);
-    if (size === 0) return value;
-    const got = Number(fn(path, name, value, size));
-    if (got < 0 && isErrno(ERANGE)) continue; // grew in between: ask again
-    if (got < 0 && isErrno(ENODATA)) return undefined;
-    check(got, 'lgetxattr', subject ?? `\`${name}\` on \`${path}\``);
-    return value.subarray(0, got);
-  }
+  return xattrValue((value, size) => Number(fn(path, name, value, size)), 'lgetxattr', subject ?? `\`${name}\` on \`${path}\``);
 }
 
 /** llistxattr(2): the names of the extended attributes of `path` itself. */

@@ -2,26 +2,40 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Sum of the sizes of the files and symlinks under `dir`, never following links; 0 when it is missing. */
-export function directorySize(dir: string): number {
-  let total = 0;
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      total += directorySize(full);
-      continue;
-    }
+/**
+ * Sum of the sizes of the files and symlinks under `dir`, never following links; 0 when it is missing.
+ * With `hardLinksOnce`, a file with several names counts once (Docker's count for a volume).
+ */
+export function directorySize(dir: string, options: { hardLinksOnce?: boolean } = {}): number {
+  const seen = options.hardLinksOnce ? new Set<string>() : undefined;
+  const walk = (current: string): number => {
+    let entries: fs.Dirent[];
     try {
-      total += fs.lstatSync(full).size;
+      entries = fs.readdirSync(current, { withFileTypes: true });
     } catch {
-      // removed while we walked: it holds nothing any more
+      return 0;
     }
-  }
-  return total;
+    let total = 0;
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        total += walk(full);
+        continue;
+      }
+      let stat: fs.Stats;
+      try {
+        stat = fs.lstatSync(full);
+      } catch {
+        continue; // removed while we walked: it holds nothing any more
+      }
+      if (seen) {
+        const key = `${stat.dev}:${stat.ino}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      total += stat.size;
+    }
+    return total;
+  };
+  return walk(dir);
 }

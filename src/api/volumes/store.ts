@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { directorySize } from '../containers/disk-usage';
 import { randomBytes } from 'node:crypto';
 import { DataRoot } from '../../config/layout';
 import { readJsonIfExists, writeJsonAtomic } from '../../sys/atomic-file';
@@ -74,29 +75,6 @@ export class VolumeStore {
 
   /** Bytes of the volume's data as Docker counts them: every non-directory once (hard links once). */
   diskUsage(name: string): number {
-    const seen = new Set<string>();
-    let total = 0;
-    const walk = (dir: string): void => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          walk(full);
-          continue;
-        }
-        const stat = fs.lstatSync(full);
-        const key = `${stat.dev}:${stat.ino}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        total += stat.size;
-      }
-    };
-    walk(this.dataDir(name));
-    return total;
+    return directorySize(this.dataDir(name), { hardLinksOnce: true });
   }
 }
