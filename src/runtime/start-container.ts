@@ -59,6 +59,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
     for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
     await fs.promises.mkdir(options.sockets, { recursive: true, mode: 0o700 });
+    const socket = attachSocketPath(options.sockets, id);
     removeExitRecord(state.bundle);
     const automatic = options.restartTimeoutMs !== undefined;
     // A restart the user stopped during the back-off does not happen; a start by hand clears that stop.
@@ -85,7 +86,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
       });
       const plan = initPlanOf(spec, paths, { parentDeath: false, trace: options.trace });
       monitor = spawnMonitor({
-        attachSocket: attachSocketPath(options.sockets, id),
+        attachSocket: socket,
         openStdin: state.hostConfig.interactive,
         id,
         bundle: state.bundle,
@@ -114,7 +115,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
       pid = await monitor.initPid;
       cgroup.join(pid);
       if (options.attach) {
-        attachment = await connectAttach(attachSocketPath(options.sockets, id));
+        attachment = await connectAttach(socket);
         // Before the go byte: a command that exits at once must not leave the removal to the monitor too.
         if (options.removeOnExit) attachment.claimRemoval();
       }

@@ -5,7 +5,10 @@
  * discipline turns it into SIGINT), window size changes to its pty.
  */
 import type { AttachedContainer } from '../../api/containers/attached';
+import type { Berth } from '../../api/engine';
+import type { ExitStatus } from '../../runtime/start';
 import { DetachKeyScanner } from './detach-keys';
+import { proxySignals } from './signal-proxy';
 
 export interface AttachRelayOptions {
   /** Forward this process's stdin (`-i`). */
@@ -76,4 +79,27 @@ export function relayAttached(container: AttachedContainer, options: AttachRelay
       if (resizes) process.stdout.off('resize', onResize);
     },
   };
+}
+
+/**
+ * A foreground client's whole job (`run`, `start -a`, `attach`): relay the container's stdio here and, unless
+ * `sigProxy` is off, proxy signals, until it exits (its status, once its output is all written) or the user
+ * types the detach keys (undefined: the container runs on).
+ */
+export async function followAttached(
+  engine: Berth,
+  container: AttachedContainer,
+  options: AttachRelayOptions & { sigProxy: boolean },
+): Promise<ExitStatus | undefined> {
+  const relay = relayAttached(container, options);
+  const keystrokesThroughPty = options.tty && options.input;
+  const stopProxy = options.sigProxy ? proxySignals(engine, container.state.id, { keystrokesThroughPty }) : () => undefined;
+  try {
+    const status = await Promise.race([container.exited, relay.detached.then(() => undefined)]);
+    if (status) await relay.done;
+    return status;
+  } finally {
+    relay.stop();
+    stopProxy();
+  }
 }

@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
-import { relayAttached } from '../../output/attach-relay';
-import { proxySignals } from '../../output/signal-proxy';
+import { followAttached } from '../../output/attach-relay';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../output/detach-keys';
 import { BerthError } from '../../../errors/berth-error';
 
@@ -33,17 +32,9 @@ export const attach: Verb<AttachArgs> = {
     const container = await engine.containers.attach(argv.container);
     const tty = container.state.hostConfig.tty;
     const input = argv.stdin !== false && container.stdin !== null;
-    const relay = relayAttached(container, { input, closeStdinAtEnd: false, tty, detachKeys });
-    const stopProxy = argv['sig-proxy'] === false ? () => undefined : proxySignals(engine, container.state.id, { keystrokesThroughPty: tty && input });
-    try {
-      const status = await Promise.race([container.exited, relay.detached.then(() => undefined)]);
-      // Docker's attach reports the detach as its error (exit 1); run and start -a exit 0.
-      if (!status) throw new BerthError('detached', 'read escape sequence');
-      await relay.done;
-      process.exitCode = status.exitCode;
-    } finally {
-      relay.stop();
-      stopProxy();
-    }
+    const status = await followAttached(engine, container, { input, closeStdinAtEnd: false, tty, detachKeys, sigProxy: argv['sig-proxy'] !== false });
+    // Docker's attach reports the detach as its error (exit 1); run and start -a exit 0.
+    if (!status) throw new BerthError('detached', 'read escape sequence');
+    process.exitCode = status.exitCode;
   },
 };

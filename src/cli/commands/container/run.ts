@@ -8,8 +8,7 @@ import { Berth } from '../../../api/engine';
 import { ContainerState } from '../../../runtime/state';
 import type { AttachedContainer } from '../../../api/containers/attached';
 import { ProgressView } from '../../output/progress';
-import { relayAttached } from '../../output/attach-relay';
-import { proxySignals } from '../../output/signal-proxy';
+import { followAttached } from '../../output/attach-relay';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../output/detach-keys';
 import { familiarString, normalizeReference } from '../../../image/reference';
 import { CreateRequest, PullPolicy } from '../../../api/containers/create';
@@ -55,35 +54,29 @@ export async function runAttached(
   options: { interactive: boolean; detachKeys?: Buffer },
 ): Promise<number> {
   const windowSize = process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
-  // Docker's --rm also removes the container's anonymous volumes (never named ones).
-  const removeIfAuto = async () => {
-    if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
-  };
   let container: AttachedContainer;
   try {
     container = await engine.containers.start(state.id, { windowSize, removeOnExit: state.autoRemove });
   } catch (err) {
-    await removeIfAuto();
+    await removeIfAutoRemove(engine, state);
     throw err;
   }
-  const tty = state.hostConfig.tty;
-  const relay = relayAttached(container, { input: options.interactive, closeStdinAtEnd: true, tty, detachKeys: options.detachKeys ?? parseDetachKeys(DEFAULT_DETACH_KEYS) });
-  const stopProxy = proxySignals(engine, state.id, { keystrokesThroughPty: tty && options.interactive });
+  const detachKeys = options.detachKeys ?? parseDetachKeys(DEFAULT_DETACH_KEYS);
+  const input = options.interactive;
   let detached = false;
   try {
+    const status = await followAttached(engine, container, { input, closeStdinAtEnd: true, tty: state.hostConfig.tty, detachKeys, sigProxy: true });
     // Docker: after the detach keys the client exits 0 and the container runs on (a --rm one is removed by its monitor).
-    const status = await Promise.race([container.exited, relay.detached.then(() => undefined)]);
-    if (!status) {
-      detached = true;
-      return 0;
-    }
-    await relay.done;
-    return status.exitCode;
+    detached = status === undefined;
+    return status?.exitCode ?? 0;
   } finally {
-    relay.stop();
-    stopProxy();
-    if (!detached) await removeIfAuto();
+    if (!detached) await removeIfAutoRemove(engine, state);
   }
+}
+
+/** `--rm` done by this client; Docker's also removes the container's anonymous volumes (never named ones). */
+async function removeIfAutoRemove(engine: Berth, state: ContainerState): Promise<void> {
+  if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
 }
 
 /** run -d: berth-monitor keeps the container; the ID is printed once it runs (its exit is recorded by the monitor). */
@@ -92,7 +85,7 @@ async function runDetached(engine: Berth, state: ContainerState): Promise<void> 
     await engine.containers.startDetached(state.id);
   } catch (err) {
     // The monitor removes a --rm container whose command failed; a start that failed before it ran is ours to clean.
-    if (state.autoRemove) await engine.containers.remove(state.id, { force: true, volumes: true }).catch(() => undefined);
+    await removeIfAutoRemove(engine, state);
     throw err;
   }
   out(state.id);
