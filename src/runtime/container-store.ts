@@ -15,6 +15,7 @@ import { withLock } from '../sys/lock';
 import { ConflictError, NotFoundError } from '../errors/kinds';
 import { ContainerState, processIsContainer } from './state';
 import { randomName, validateName } from './names';
+import { isActive } from './status';
 import { awaitExitRecord } from './exit-file';
 import { restartPending } from './restart-pending';
 
@@ -72,10 +73,10 @@ export class ContainerStore {
   private loadRefreshed(id: string): ContainerState | undefined {
     const state = readJsonIfExists<ContainerState>(this.statePath(id));
     if (!state) return undefined;
-    if ((state.status === 'running' || state.status === 'paused') && !processIsContainer(state)) {
+    if (isActive(state) && !processIsContainer(state)) {
       // The process is gone: re-read once (another berth may have recorded the exit), then correct.
       const again = readJsonIfExists<ContainerState>(this.statePath(id)) ?? state;
-      if (again.status === 'running' || again.status === 'paused') {
+      if (isActive(again)) {
         // Every container's monitor records its exit in the bundle (exit-file.ts); none: the exit was lost.
         const exit = awaitExitRecord(again.bundle, again.pid);
         again.status = 'stopped';

@@ -9,6 +9,11 @@ import { ConflictError } from '../errors/kinds';
 export type OciStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 export type DockerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
 
+/** A container whose processes are there: running, or frozen by pause (what `ps` lists, `stop` acts on). */
+export function isActive(state: { status: OciStatus } | undefined): boolean {
+  return state?.status === 'running' || state?.status === 'paused';
+}
+
 export type Action = 'start' | 'kill' | 'pause' | 'resume' | 'delete' | 'exec' | 'attach';
 
 const ALLOWED: Record<Action, readonly OciStatus[]> = {

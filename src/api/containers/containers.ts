@@ -9,14 +9,14 @@ import { DataRoot } from '../../config/layout';
 import { Images } from '../images/images';
 import { ContainerStore } from '../../runtime/container-store';
 import { ContainerState, processIsContainer } from '../../runtime/state';
-import { assertCan } from '../../runtime/status';
+import { assertCan, isActive } from '../../runtime/status';
 import { RuntimeContext, readSpec, ExitStatus } from '../../runtime/start';
 import { LayerStore } from '../../storage/layer-store';
 import { detectLayout, cgroupManager, CgroupLayout } from '../../cgroups/detect';
 import { pidfdOpen, pidfdSendSignal } from '../../sys/process';
 import { close } from '../../sys/fs-at';
 import { createContainer, CreateRequest } from './create';
-import { pruneContainers, PruneContainersResult, isActive } from './prune';
+import { pruneContainers, PruneContainersResult } from './prune';
 import type { ContainerTop } from './top';
 import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
@@ -151,7 +151,7 @@ export class Containers {
   /** Starts in the background under berth-monitor (`run -d`, `start`); a running container is left as it is. */
   async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
-    if (state.status === 'running' || state.status === 'paused') return state;
+    if (isActive(state)) return state;
     const started = (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
     if (started.status === 'running') this.events.container(started, 'start');
     return started;
@@ -193,10 +193,7 @@ export class Containers {
   /** The container's json-file log entries; with `follow`, until it stops and its monitor has drained. */
   logs(ref: string, options: LogsOptions = {}): AsyncGenerator<LogEntry> {
     const { id, bundle } = this.store.get(ref);
-    const active = () => {
-      const latest = this.store.find(id);
-      return latest?.status === 'running' || latest?.status === 'paused' || livingMonitor(bundle) !== undefined;
-    };
+    const active = () => isActive(this.store.find(id)) || livingMonitor(bundle) !== undefined;
     return lazy.logs().readLogs(logPath(bundle, id), options, active);
   }
 
@@ -212,7 +209,7 @@ export class Containers {
 
   list(options: { all?: boolean } = {}): ContainerState[] {
     const all = this.store.list();
-    return options.all ? all : all.filter((c) => c.status === 'running' || c.status === 'paused' || c.restarting);
+    return options.all ? all : all.filter((c) => isActive(c) || c.restarting);
   }
 
   get(ref: string): ContainerState {
@@ -362,7 +359,7 @@ export class Containers {
     return this.store.withContainerLock(state.id, async () => {
       // Checked under the lock: a restart by the monitor may have started it since the read above.
       let latest = this.store.get(state.id);
-      if ((latest.status === 'running' || latest.status === 'paused') && options.force) {
+      if (isActive(latest) && options.force) {
         await this.killUnderLock(latest);
         latest = this.store.get(state.id);
       }

@@ -3,16 +3,13 @@ import { ContainerState } from '../../runtime/state';
 import { bundlePaths } from '../../runtime/spec-to-init';
 import { ConflictError, NotFoundError } from '../../errors/kinds';
 import { directorySize } from './disk-usage';
+import { isActive } from '../../runtime/status';
 
 export interface PruneContainersResult {
   /** Full IDs of the removed containers. */
   deleted: string[];
   /** Bytes of their writable layers. */
   reclaimed: number;
-}
-
-export function isActive(state: ContainerState): boolean {
-  return state.status === 'running' || state.status === 'paused';
 }
 
 export async function pruneContainers(

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ContainerState } from '../../runtime/state';
 import type { CgroupManager } from '../../cgroups/manager';
-import { isActive } from './prune';
+import { isActive } from '../../runtime/status';
 
 export interface StatsSample {
   /** Container CPU time, ns. */

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContainerState } from '../../runtime/state';
 import { ConflictError } from '../../errors/kinds';
+import { isActive } from '../../runtime/status';
 
 /** Docker's default grace period, in seconds. */
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -14,10 +15,6 @@ export interface StopDeps {
   /** The state refreshed from the kernel (undefined once removed). */
   find(id: string): ContainerState | undefined;
   kill(id: string, signal: string | number): Promise<void> | void;
-}
-
-function isActive(state: ContainerState | undefined): boolean {
-  return state?.status === 'running' || state?.status === 'paused';
 }
 
 /** Polls until the container stops or `ms` pass; true when it stopped. */

@@ -7,6 +7,7 @@
 import type { CgroupManager } from '../../cgroups/manager';
 import type { ContainerStore } from '../../runtime/container-store';
 import type { ContainerState } from '../../runtime/state';
+import { isActive } from '../../runtime/status';
 import { readSpec } from '../../runtime/start';
 import { serializeSpec, Spec } from '../../runtime/spec/types';
 import { cgroupWritesOf, isEmptyUpdate, mergeUpdate, ResourceUpdate, validateUpdate } from '../../runtime/spec/update-resources';
@@ -58,7 +59,7 @@ export async function updateContainer(deps: UpdateDeps, ref: string, request: Up
     const spec = readSpec(state.bundle);
     const next = mergeUpdate(id, spec.linux.resources, update);
     // Live first: a limit the kernel refuses (e.g. below current usage) is then not recorded either.
-    if (state.status === 'running' || state.status === 'paused') deps.cgroupOf(spec).apply(cgroupWritesOf(next, update));
+    if (isActive(state)) deps.cgroupOf(spec).apply(cgroupWritesOf(next, update));
     spec.linux.resources = next;
     writeFileAtomic(`${state.bundle}/config.json`, serializeSpec(spec));
     if (policy) {

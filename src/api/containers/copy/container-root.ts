@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { ContainerState, processIsContainer } from '../../../runtime/state';
+import { isActive } from '../../../runtime/status';
 import { readSpec } from '../../../runtime/start';
 import { bundlePaths } from '../../../runtime/spec-to-init';
 import { overlayData } from '../../../runtime/rootfs-setup';
@@ -21,7 +22,7 @@ import { ConflictError } from '../../../errors/kinds';
 const OPEN_ROOT = { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 };
 
 export function isRunning(state: ContainerState): boolean {
-  return (state.status === 'running' || state.status === 'paused') && processIsContainer(state);
+  return isActive(state) && processIsContainer(state);
 }
 
 /** Runs `fn` with an O_PATH fd of the running container's root. */
