@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl)
+# docker.io (with containerd): the private dockerd of test/integration/docker-parity.
+PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl docker.io)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -14,6 +15,15 @@ for pkg in "${PACKAGES[@]}"; do
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "setup: installing ${missing[*]}"
+  # No package may start its service (docker.io, containerd): the tests run their own private dockerd.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=false
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 0755 "$policy"
+    made_policy=true
+  fi
+  trap '$made_policy && rm -f "$policy"' EXIT
   apt-get update -q
   apt-get install -y -q "${missing[@]}"
 else

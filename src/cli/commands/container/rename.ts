@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
+import { report } from '../../report';
+import { UsageError } from '../../../errors/kinds';
 
 interface RenameArgs {
   container: string;
@@ -15,6 +17,12 @@ export const rename: Verb<RenameArgs> = {
       .positional('container', { type: 'string', describe: 'Container to rename (name, ID or ID prefix)' })
       .positional('name', { type: 'string', describe: 'Its new name' }),
   async run(argv) {
-    await engineFor(argv).containers.rename(argv.container, String(argv.name));
+    try {
+      await engineFor(argv).containers.rename(argv.container, String(argv.name));
+    } catch (err) {
+      // Docker's CLI prints the daemon's error, then its own line.
+      report(err);
+      throw new UsageError(`failed to rename container named ${argv.container}`, { exitCode: 1 });
+    }
   },
 };

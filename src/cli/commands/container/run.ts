@@ -29,6 +29,7 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
     pull: pullPolicy(argv.pull),
     platform: argv.platform,
     autoRemove: Boolean(argv.rm),
+    detach: Boolean(argv.detach),
     restartPolicy: { name: restart.name, maximumRetryCount: restart.maximumRetryCount },
     onPull: (ref) => process.stderr.write(`Unable to find image '${familiarString(normalizeReference(ref))}' locally\n`),
     onPullEvent: (event) => {

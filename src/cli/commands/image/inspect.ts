@@ -1,14 +1,24 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
-import { engineFor, out } from '../../context';
-import { compileTemplate } from '../../output/template';
-import { forEachReported } from '../../bulk';
-import { inspectContainer } from '../../../api/containers/inspect';
+import { engineFor } from '../../context';
+import { printInspected, type Inspected } from '../../output/inspect-output';
+import { CONTAINER_SHAPE, IMAGE_SHAPE } from '../../output/go-values';
+import { NotFoundError } from '../../../errors/kinds';
+import type { Berth } from '../../../api/engine';
 
 interface InspectArgs {
   names: string[];
   format?: string;
   type?: 'container' | 'image';
+}
+
+/** A container or an image by name: `type` restricts the search; plain `inspect` tries containers, then images. */
+function lookup(engine: Berth, name: string, type: InspectArgs['type']): Inspected {
+  if (type === 'container') return { doc: engine.containers.inspect(name), shape: CONTAINER_SHAPE };
+  if (type === 'image') return { doc: engine.images.inspect(name), shape: IMAGE_SHAPE };
+  if (engine.containers.store.find(name)) return { doc: engine.containers.inspect(name), shape: CONTAINER_SHAPE };
+  if (engine.images.exists(name)) return { doc: engine.images.inspect(name), shape: IMAGE_SHAPE };
+  throw new NotFoundError(`No such object: ${name}`);
 }
 
 export const inspect: Verb<InspectArgs> = {
@@ -18,21 +28,9 @@ export const inspect: Verb<InspectArgs> = {
     y
       .positional('names', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
       .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
-  async run(argv) {
+  run(argv) {
     const engine = engineFor(argv);
-    const found: unknown[] = [];
-    await forEachReported(argv.names, (name) => {
-      const container = argv.type === 'image' ? undefined : engine.containers.store.find(name);
-      if (container) found.push(inspectContainer(container));
-      else if (argv.type === 'container') engine.containers.get(name);
-      else found.push(engine.images.inspect(name));
-    });
-    if (argv.format && argv.format !== 'json') {
-      const render = compileTemplate(argv.format, { missingKey: 'error' });
-      for (const item of found) out(render(item));
-    } else {
-      out(JSON.stringify(found, null, 4));
-    }
+    printInspected(argv.names, (name) => lookup(engine, name, argv.type), argv.format);
   },
 };
 

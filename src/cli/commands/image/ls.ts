@@ -11,6 +11,7 @@ interface LsArgs {
   quiet?: boolean;
   digests?: boolean;
   'no-trunc'?: boolean;
+  filter?: string[];
   format?: string;
 }
 
@@ -34,9 +35,10 @@ export const ls: Verb<LsArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
       .option('digests', { type: 'boolean', describe: 'Show digests' })
       .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'Filter output based on conditions provided' })
       .option('format', { type: 'string', describe: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" }),
   run(argv) {
-    const images = engineFor(argv).images.list({ reference: argv.repository });
+    const images = engineFor(argv).images.list({ reference: argv.repository, filters: argv.filter });
     const noTrunc = Boolean(argv['no-trunc']);
     if (argv.quiet) {
       const ids = [...new Set(images.map((i) => (noTrunc ? i.Id : i.Id.slice(7, 19))))];
@@ -45,6 +47,7 @@ export const ls: Verb<LsArgs> = {
     }
     const rows = images.map((i) => {
       const size = humanSize(i.Size);
+      // go-units: the table's SIZE has 3 significant digits, VirtualSize (HumanSize) 4.
       return {
         Containers: 'N/A',
         CreatedAt: goTimeString(i.CreatedAt),
@@ -56,7 +59,7 @@ export const ls: Verb<LsArgs> = {
         Size: size,
         Tag: i.Tag,
         UniqueSize: 'N/A',
-        VirtualSize: size,
+        VirtualSize: humanSize(i.Size, 4),
       };
     });
     const defaultTable = argv.digests

@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
-import { engineFor, out } from '../../context';
-import { compileTemplate } from '../../output/template';
-import { forEachReported } from '../../bulk';
+import { engineFor } from '../../context';
+import { printInspected } from '../../output/inspect-output';
+import { VOLUME_SHAPE } from '../../output/go-values';
 
 interface InspectArgs {
   volumes: string[];
@@ -16,17 +16,8 @@ export const inspect: Verb<InspectArgs> = {
     y
       .positional('volumes', { type: 'string', array: true, describe: 'VOLUME [VOLUME...]' })
       .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
-  async run(argv) {
+  run(argv) {
     const volumes = engineFor(argv).volumes;
-    const found: unknown[] = [];
-    await forEachReported(argv.volumes, (name) => {
-      found.push(volumes.inspect(name));
-    });
-    if (argv.format && argv.format !== 'json') {
-      const render = compileTemplate(argv.format, { missingKey: 'error' });
-      for (const item of found) out(render(item));
-    } else {
-      out(JSON.stringify(found, null, 4));
-    }
+    printInspected(argv.volumes, (name) => ({ doc: volumes.inspect(name), shape: VOLUME_SHAPE }), argv.format);
   },
 };
