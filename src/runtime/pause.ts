@@ -11,7 +11,7 @@ import { ConflictError } from '../errors/kinds';
 export async function pauseContainer(store: ContainerStore, id: string, cgroup: (state: ContainerState) => CgroupManager): Promise<ContainerState> {
   return store.withContainerLock(id, () => {
     const state = store.get(id);
-    if (state.status === 'paused') throw new ConflictError(`pause container ${state.name}: container ${state.id} is already paused`);
+    if (state.status === 'paused') throw new ConflictError(`Container ${state.id} is already paused`);
     if (state.status !== 'running') throw new ConflictError(`Container ${state.id} is not running`);
     cgroup(state).freeze();
     state.status = 'paused';

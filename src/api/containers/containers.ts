@@ -457,6 +457,6 @@ export function signalNumber(signal: string): number {
   if (/^\d+$/.test(upper)) return Number(upper);
   const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
   const number = (os.constants.signals as Record<string, number>)[name];
-  if (number === undefined) throw new UsageError(`invalid signal: ${signal}`);
+  if (number === undefined) throw new UsageError(`Invalid signal: ${signal}`);
   return number;
 }

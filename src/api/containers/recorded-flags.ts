@@ -71,7 +71,8 @@ export function recordedFlags(options: RunOptions, attached: Pick<AttachedVolume
   return {
     capAdd: list(options.capAdd.map(normalizeCapability)),
     capDrop: list(options.capDrop.map(normalizeCapability)),
-    securityOpt: list(options.securityOpt),
+    // dockerd adds label=disable for a privileged container (it turns SELinux labelling off).
+    securityOpt: list(options.privileged && !options.securityOpt.includes('label=disable') ? [...options.securityOpt, 'label=disable'] : options.securityOpt),
     groupAdd: list(options.groupAdd),
     ipcMode: options.ipc,
     cgroupParent: options.cgroupParent,

@@ -51,6 +51,9 @@ export interface ContainerUsage {
   layersInUse(): Set<string>;
 }
 
+/** The `Deleted:` lines of layers (which, unlike an image's, record no event). */
+const LAYER_LINES = new WeakSet<RemoveLine>();
+
 export class Images {
   containerUsage?: ContainerUsage;
   events?: ImageEvents;
@@ -229,12 +232,26 @@ export class Images {
         lines.push({ Untagged: familiarTag(tag) });
       }
       for (const digest of record.repoDigests) lines.push({ Untagged: familiarTag(digest) });
-      this.store.images.delete(record.id);
-      lines.push({ Deleted: record.id });
+      lines.push(...this.deleteRecord(record));
     });
     await this.store.collectGarbage(this.containerUsage?.layersInUse());
     this.recordRemoval(lines, imageId);
     return lines;
+  }
+
+  /**
+   * Deletes an image record (the store lock held) and says what went with it, as dockerd does: the image,
+   * then each of its layers, top-most first, that no other image and no container stacks on any more
+   * (the garbage collection removes those).
+   */
+  private deleteRecord(record: ImageRecord): RemoveLine[] {
+    this.store.images.delete(record.id);
+    const used = new Set(this.store.images.list().flatMap((r) => r.layers.map((l) => l.chainId)));
+    for (const chainId of this.containerUsage?.layersInUse() ?? []) used.add(chainId);
+    const released = record.layers.map((l) => l.chainId).filter((chainId) => !used.has(chainId)).reverse();
+    const layerLines = released.map((chainId) => ({ Deleted: chainId }));
+    for (const line of layerLines) LAYER_LINES.add(line);
+    return [{ Deleted: record.id }, ...layerLines];
   }
 
   /**
@@ -249,6 +266,7 @@ export class Images {
         untags++;
         continue;
       }
+      if (LAYER_LINES.has(line)) continue; // a layer went with the image: no event of its own
       for (; untags > 0; untags--) this.events.image('untag', line.Deleted, line.Deleted);
       this.events.image('delete', line.Deleted, line.Deleted);
     }
@@ -268,8 +286,7 @@ export class Images {
           this.store.images.removeTag(tag);
           deleted.push({ Untagged: familiarTag(tag) });
         }
-        this.store.images.delete(record.id);
-        deleted.push({ Deleted: record.id });
+        deleted.push(...this.deleteRecord(record));
         reclaimed += record.size;
       }
     });

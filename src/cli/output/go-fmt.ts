@@ -5,7 +5,7 @@
  * arrays print as slices `[a b]`, objects and Maps as maps `map[k:v]` with
  * sorted keys, null as `<nil>`.
  */
-import { formatGoSpecial, GoEmptyStruct, GoNil } from './go-values';
+import { formatGoSpecial, GoAbsent, GoEmptyStruct, GoNil, structFields } from './go-values';
 
 /** Digits of a non-negative finite number: `0.d1d2d3... x 10^point`, no trailing zeros. */
 interface Decimal {
@@ -173,6 +173,11 @@ export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return '<nil>';
   const special = formatGoSpecial(v);
   if (special !== undefined) return special;
+  const fields = structFields(v);
+  if (fields) {
+    const record = v as Record<string, unknown>;
+    return `{${fields.map((f) => formatValue(record[f] instanceof GoAbsent ? (record[f] as GoAbsent).zero : record[f])).join(' ')}}`;
+  }
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);

@@ -4,7 +4,13 @@
  * `map[]` where a nil pointer prints `<nil>`, though all three are `null`
  * in JSON; and the members of a set (`map[string]struct{}`: ExposedPorts,
  * Volumes) print `{}` where an empty map prints `map[]`. A field the JSON
- * leaves out (omitempty) is still there in the Go struct, at its zero value.
+ * leaves out (omitempty) is still there in the Go struct, at its zero value,
+ * and a struct prints as its values in field order, `{running true ...}`.
+ *
+ * Docker's CLI runs a template on its Go types and, only when that fails
+ * (a field spelled as the JSON key where Go's name differs: CpuShares for
+ * CPUShares), again on the raw JSON decoded into maps. berth always gives
+ * the typed values.
  *
  * A document is typed by a shape: the dotted paths (`*` for any key) of its
  * slices, its maps and its sets. Typed values serialise back as JSON did.
@@ -54,26 +60,45 @@ export interface GoShape {
   sets: string[];
   /** omitempty fields, by path, with their zero value (as the template sees it when JSON left them out). */
   absent?: Record<string, unknown>;
+  /** Structs, by path, with Go's field order ([]: the document's key order, absent fields last). */
+  structs?: Record<string, string[]>;
+}
+
+const STRUCT_FIELDS = new WeakMap<object, string[]>();
+
+/** The fields of a value typed as a Go struct, in order; undefined for anything else. */
+export function structFields(v: unknown): string[] | undefined {
+  return typeof v === 'object' && v !== null ? STRUCT_FIELDS.get(v) : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Applies `change` to the value at each place `path` names (a `*` segment is every key). */
-function visit(doc: Record<string, unknown>, path: string[], change: (value: unknown) => unknown): void {
+/** Applies `change` to the value at each place `path` names (a `*` segment is every key or element). */
+function visit(doc: Record<string, unknown> | unknown[], path: string[], change: (value: unknown) => unknown): void {
   const [head, ...rest] = path;
-  const keys = head === '*' ? Object.keys(doc) : [head];
+  const node = doc as Record<string, unknown>;
+  const keys = head === '*' ? Object.keys(node) : [head];
   for (const key of keys) {
-    if (!Object.prototype.hasOwnProperty.call(doc, key)) continue;
-    if (rest.length === 0) doc[key] = change(doc[key]);
-    else if (isObject(doc[key])) visit(doc[key] as Record<string, unknown>, rest, change);
+    if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+    if (rest.length === 0) node[key] = change(node[key]);
+    else if (isObject(node[key]) || Array.isArray(node[key])) visit(node[key] as Record<string, unknown>, rest, change);
   }
+}
+
+/** A deep copy of a JSON-like document made of this realm's plain objects and arrays. */
+function copyPlain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyPlain);
+  if (isObject(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyPlain(x)]));
+  }
+  return v;
 }
 
 /** A copy of `doc` with its nil slices, nil maps and set members typed as `shape` says. */
 export function typedByShape<T>(doc: T, shape: GoShape): T {
-  const copy = structuredClone(doc) as Record<string, unknown>;
+  const copy = copyPlain(doc) as Record<string, unknown>;
   for (const path of shape.sets) {
     visit(copy, path.split('.'), (set) => {
       if (!isObject(set)) return set;
@@ -91,6 +116,12 @@ export function typedByShape<T>(doc: T, shape: GoShape): T {
     };
     if (parts.length === 0) add(copy);
     else visit(copy, parts, add);
+  }
+  for (const [path, order] of Object.entries(shape.structs ?? {})) {
+    visit(copy, path.split('.'), (v) => {
+      if (isObject(v)) STRUCT_FIELDS.set(v, order.length > 0 ? order : Object.keys(v));
+      return v;
+    });
   }
   return copy as T;
 }
@@ -146,7 +177,23 @@ export const CONTAINER_SHAPE: GoShape = {
     'HostConfig.StorageOpt': NIL_MAP,
     'HostConfig.Mounts': NIL_SLICE,
     'HostConfig.Init': null,
+    'Mounts.*.Name': '',
+    'Mounts.*.Driver': '',
     ...configAbsent('Config'),
+  },
+  structs: {
+    State: [],
+    'HostConfig.RestartPolicy': [],
+    'HostConfig.LogConfig': [],
+    'HostConfig.Devices.*': [],
+    'HostConfig.Ulimits.*': [],
+    'Mounts.*': ['Type', 'Name', 'Source', 'Destination', 'Driver', 'Mode', 'RW', 'Propagation'],
+    GraphDriver: [],
+    Config: [
+      'Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty', 'OpenStdin',
+      'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'ArgsEscaped', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint',
+      'NetworkDisabled', 'MacAddress', 'OnBuild', 'Labels', 'StopSignal', 'StopTimeout', 'Shell',
+    ],
   },
 };
 
@@ -156,6 +203,7 @@ export const IMAGE_SHAPE: GoShape = {
   maps: [...under('Config', CONFIG_MAPS), ...under('ContainerConfig', CONFIG_MAPS), 'GraphDriver.Data'],
   sets: ['Config.ExposedPorts', 'Config.Volumes', 'ContainerConfig.ExposedPorts', 'ContainerConfig.Volumes'],
   absent: { Variant: '', OsVersion: '', ...configAbsent('Config'), ...configAbsent('ContainerConfig') },
+  structs: { RootFS: [], Metadata: [], GraphDriver: [] },
 };
 
 /** docker/api volume.Volume. */

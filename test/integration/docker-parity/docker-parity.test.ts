@@ -107,6 +107,8 @@ describe('docker parity (cases.txt through dockerd and berth)', () => {
     }
     if (c.pending !== undefined) {
       (same(expected, received) ? pendingNowAgree : pendingStillDiffer).push(label(c));
+      // PARITY_SHOW_PENDING=1 prints what still differs on a pending line.
+      if (process.env.PARITY_SHOW_PENDING && !same(expected, received)) console.log(label(c), JSON.stringify({ docker: expected, berth: received }, null, 2));
       return;
     }
     try {

@@ -144,7 +144,7 @@ describe('top', () => {
     ok(['create', '--name', 'idle', 'busybox', 'true']);
     const result = box.run(['top', 'idle']);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`container ${idOf('idle')} is not running`);
+    expect(result.stderr).toContain(`Container ${idOf('idle')} is not running`);
   });
 });
 
