@@ -130,6 +130,11 @@ export async function startDockerd(dir: string, host: string): Promise<Dockerd> 
     { stdio: ['ignore', logFd, logFd] },
   );
   fs.closeSync(logFd);
+  // Should the test process end without afterAll (an interrupted run), dockerd does not outlive it.
+  const orphanGuard = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', orphanGuard);
   const engine: Engine = {
     name: 'docker',
     ctx: { host, root: dataRoot, images: {} },
@@ -137,6 +142,7 @@ export async function startDockerd(dir: string, host: string): Promise<Dockerd> 
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: path.join(dir, 'cli-config'), LANG: 'C.UTF-8' },
   };
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', orphanGuard);
     const containerdPidFile = path.join(dir, 'exec/containerd/containerd.pid');
     const containerdPid = fs.existsSync(containerdPidFile) ? Number(fs.readFileSync(containerdPidFile, 'utf8').trim()) : 0;
     if (child.exitCode === null && child.signalCode === null) {
