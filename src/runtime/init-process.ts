@@ -1,8 +1,11 @@
 /**
- * Spawning native/build/berth-init and reading its verdict. The plan goes
- * down fd 3; the go byte follows once the caller has put the child in its
- * cgroup; fd 4 carries one error line if anything failed before execve
- * (EOF without a line means the user's command is running).
+ * Spawning native/build/berth-init (for `berth exec`; `run` goes through
+ * berth-monitor) and reading its verdict. The plan goes down fd 3; the go
+ * byte follows once the caller has put the child in its cgroup; fd 4
+ * carries one error line if anything failed before execve (EOF without a
+ * line means the user's command is running). berth-init's first act is to
+ * re-exec itself from a sealed memfd copy, in the caller's namespaces,
+ * before it joins any of the container's (native/berth-init.c).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,8 +45,8 @@ export function initBinary(): string {
 }
 
 /**
- * Must be called where the child should land (inside the new namespaces): spawn is synchronous.
- * `extraFds` become the child's fds 5, 6, ... (exec mode passes the container's mount namespace there).
+ * Spawns berth-init in the caller's own namespaces. `extraFds` become the child's fds 5, 6, ... (exec mode passes
+ * the container's namespaces there; berth-init joins them itself).
  */
 export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlot], extraFds: number[] = []): InitProcess {
   const child = spawn(initBinary(), [], {
