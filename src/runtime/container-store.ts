@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DataRoot } from '../config/layout';
 import { readJsonIfExists, writeJsonAtomic } from '../sys/atomic-file';
-import { withLock } from '../sys/lock';
+import { FileLock, withLock } from '../sys/lock';
 import { ConflictError, NotFoundError } from '../errors/kinds';
 import { ContainerState, processIsContainer } from './state';
 import { randomName, validateName } from './names';
@@ -22,6 +22,9 @@ import { restartPending } from './restart-pending';
 /** Called when the exit of a run is reconciled into its state, before the save: may set oomKilled, frees the cgroup. */
 export type ExitHook = (state: ContainerState) => void;
 
+/** Called first thing with a container's lock held: settles what a holder killed mid-way left (a commit's freeze). */
+export type LockHook = (id: string) => void;
+
 const ID = /^[a-f0-9]{64}$/;
 
 /** Exit code Docker reports when the runtime lost track of a container's process. */
@@ -31,6 +34,7 @@ export class ContainerStore {
   constructor(
     private readonly layout: DataRoot,
     private readonly onExit?: ExitHook,
+    private readonly onLock?: LockHook,
   ) {}
 
   dir(id: string): string {
@@ -45,9 +49,27 @@ export class ContainerStore {
     return this.layout.lock(`container-${id}`);
   }
 
-  /** Runs fn holding the lock of one container. */
+  /** Runs fn holding the lock of one container (the lock hook first). */
   withContainerLock<T>(id: string, fn: () => Promise<T> | T): Promise<T> {
-    return withLock(this.lockFile(id), fn);
+    return withLock(this.lockFile(id), () => {
+      this.onLock?.(id);
+      return fn();
+    });
+  }
+
+  /**
+   * Runs the lock hook now if no berth process holds the container's lock;
+   * never waits. A holder, being alive, has run the hook itself, and a live
+   * commit thaws its own freeze.
+   */
+  settle(id: string): void {
+    const lock = FileLock.tryAcquireSync(this.lockFile(id));
+    if (!lock) return;
+    try {
+      this.onLock?.(id);
+    } finally {
+      lock.release();
+    }
   }
 
   /**

@@ -49,6 +49,7 @@ export function initBinary(): string {
  * the container's namespaces there; berth-init joins them itself).
  */
 export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlot], extraFds: number[] = []): InitProcess {
+  const encoded = encodeInitPlan(plan); // before the spawn: a plan that cannot be encoded starts nothing
   const child = spawn(initBinary(), [], {
     stdio: [...stdio, 'pipe', 'pipe', ...extraFds] as StdioOptions,
     env: {},
@@ -59,7 +60,7 @@ export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlo
   const planPipe = child.stdio[3] as Writable;
   const errorPipe = child.stdio[4] as Readable;
   planPipe.on('error', () => undefined); // berth-init may die before reading: its exit tells why
-  planPipe.write(encodeInitPlan(plan));
+  planPipe.write(encoded);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

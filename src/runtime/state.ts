@@ -6,6 +6,7 @@
  * reused by another process is never taken for the container.
  */
 import * as fs from 'node:fs';
+import { processStartTime } from '../sys/proc-stat';
 import { OciStatus } from './status';
 import type { ContainerConfig } from '../image/oci-types';
 
@@ -68,18 +69,7 @@ export interface HostConfigSummary {
   stopTimeout?: number;
 }
 
-/** Start time of a process in clock ticks since boot, or undefined when it is gone. */
-export function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // comm (field 2) may hold spaces and parentheses: split after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
-}
+export { processStartTime };
 
 /** True when the state's pid still names the container's process (same start time), and it is not a zombie. */
 export function processIsContainer(state: Pick<ContainerState, 'pid' | 'pidStartTime'>): boolean {

@@ -30,6 +30,11 @@ function flock(fd: number, op: number): boolean {
   }
 }
 
+function openLockFile(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_CLOEXEC, 0o600);
+}
+
 export interface LockOptions {
   shared?: boolean;
   /** Give up after this many milliseconds (default: 5 minutes). */
@@ -40,8 +45,7 @@ export class FileLock {
   private constructor(private fd: number | undefined, readonly file: string) {}
 
   static async acquire(file: string, options: LockOptions = {}): Promise<FileLock> {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_CLOEXEC, 0o600);
+    const fd = openLockFile(file);
     const op = (options.shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
     const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     let delay = 2;
@@ -60,8 +64,7 @@ export class FileLock {
 
   /** Synchronous variant for short critical sections in synchronous code. */
   static acquireSync(file: string, options: { shared?: boolean } = {}): FileLock {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_CLOEXEC, 0o600);
+    const fd = openLockFile(file);
     try {
       flock(fd, options.shared ? LOCK_SH : LOCK_EX);
     } catch (err) {
@@ -69,6 +72,19 @@ export class FileLock {
       throw err;
     }
     return new FileLock(fd, file);
+  }
+
+  /** The lock (exclusive) when no one holds it, else undefined: never waits. */
+  static tryAcquireSync(file: string): FileLock | undefined {
+    const fd = openLockFile(file);
+    try {
+      if (flock(fd, LOCK_EX | LOCK_NB)) return new FileLock(fd, file);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    fs.closeSync(fd);
+    return undefined;
   }
 
   release(): void {

@@ -1,7 +1,11 @@
 /**
  * The container half of the engine API: create, start, run, list, kill,
  * wait, remove, inspect. Every verb refreshes the container's status from
- * the kernel before acting (ContainerStore.load).
+ * the kernel before acting (ContainerStore.load), and every verb that acts
+ * on a container first thaws a freeze that a killed commit left: the
+ * store's lock hook does it for the verbs that take the container lock,
+ * `settle` for those that do not wait for it (kill, stop, exec, attach,
+ * start of a running container).
  */
 import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +41,7 @@ import { stopContainer } from './stop';
 import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
 import { releaseExitedCgroup } from '../../runtime/exit-cgroup';
+import { thawAbandonedFreeze } from '../../runtime/commit-freeze';
 import { EventLog } from '../events/record';
 import type { Spec } from '../../runtime/spec/types';
 import { updateContainer, UpdateRequest, validateUpdateRequest } from './update';
@@ -81,10 +86,17 @@ export class Containers {
     private readonly volumes: Volumes = new Volumes(layout),
   ) {
     this.events = new EventLog(layout);
-    this.store = new ContainerStore(layout, (state) => {
-      releaseExitedCgroup(state, () => this.cgroupOf(state));
-      this.events.containerDied(state);
-    });
+    this.store = new ContainerStore(
+      layout,
+      (state) => {
+        releaseExitedCgroup(state, () => this.cgroupOf(state));
+        this.events.containerDied(state);
+      },
+      (id) => {
+        const bundle = this.store.dir(id);
+        thawAbandonedFreeze(bundle, () => this.store.load(id)?.status, () => this.cgroupOf({ bundle }));
+      },
+    );
   }
 
   private cgroupLayout(): CgroupLayout {
@@ -126,7 +138,9 @@ export class Containers {
 
   /** Docker's `attach`: the output (from now on) and stdin of a running container. */
   async attach(ref: string): Promise<AttachedContainer> {
-    const state = this.store.get(ref);
+    const { id } = this.store.get(ref);
+    this.store.settle(id);
+    const state = this.store.get(id);
     if (state.status === 'paused') throw new ConflictError('You cannot attach to a paused container, unpause it first');
     if (state.status !== 'running') throw new ConflictError('You cannot attach to a stopped container, start it first');
     const attachment = await connectAttach(attachSocketPath(this.layout.sockets, state.id));
@@ -145,13 +159,18 @@ export class Containers {
 
   /** Docker's `exec`: one more process in a running container (src/runtime/exec.ts). */
   exec(ref: string, request: ExecRequest): Promise<ExecProcess> {
-    return lazy.exec().execRequest(this.runtime(), this.store.get(ref).id, request);
+    const id = this.store.get(ref).id;
+    this.store.settle(id);
+    return lazy.exec().execRequest(this.runtime(), id, request);
   }
 
   /** Starts in the background under berth-monitor (`run -d`, `start`); a running container is left as it is. */
   async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
-    if (isActive(state)) return state;
+    if (isActive(state)) {
+      this.store.settle(state.id);
+      return state;
+    }
     const started = (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
     if (started.status === 'running') this.events.container(started, 'start');
     return started;
@@ -159,9 +178,11 @@ export class Containers {
 
   /** Docker's `stop`: the stop signal, `timeoutSeconds` (default: the container's, else 10) to exit, then SIGKILL. */
   stop(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
-    markStoppedByUser(this.store.get(ref).bundle); // also cancels a restart waiting out its back-off
+    const { id, bundle } = this.store.get(ref);
+    markStoppedByUser(bundle); // also cancels a restart waiting out its back-off
+    this.store.settle(id); // the stop signal reaches no frozen process
     const deps = { find: (id: string) => this.store.find(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
-    return stopContainer(deps, this.store.get(ref), timeoutSeconds).then((s) => this.events.container(s, 'stop'));
+    return stopContainer(deps, this.store.get(id), timeoutSeconds).then((s) => this.events.container(s, 'stop'));
   }
 
   /** Docker's `pause`: freezes every process of the container. */
@@ -266,7 +287,7 @@ export class Containers {
   }
 
   /** The cgroup of a container, from its bundle's spec. */
-  private cgroupOf(state: ContainerState): CgroupManager {
+  private cgroupOf(state: Pick<ContainerState, 'bundle'>): CgroupManager {
     return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
   }
 
@@ -314,7 +335,9 @@ export class Containers {
 
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
   kill(ref: string, signal: string | number = 'SIGKILL'): ContainerState {
-    const state = this.store.get(ref);
+    const { id } = this.store.get(ref);
+    this.store.settle(id);
+    const state = this.store.get(id);
     assertCan('kill', state.status, state.name);
     const number = typeof signal === 'number' ? signal : signalNumber(signal);
     markStoppedByUser(state.bundle); // Docker: a killed container is not restarted by its policy

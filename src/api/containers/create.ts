@@ -16,7 +16,8 @@ import { writeFileAtomic } from '../../sys/atomic-file';
 import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
 import { copyEtcFiles, writeEtcFiles } from './etc-files';
 import { reaperBinary } from '../../runtime/reaper-binary';
-import { NotFoundError } from '../../errors/kinds';
+import { InvalidContentError, NotFoundError, UsageError } from '../../errors/kinds';
+import { envKeyWithNul, processConfigProblem } from '../../image/image-config';
 import { Volumes } from '../volumes/volumes';
 import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
@@ -69,9 +70,14 @@ export async function createContainer(
   cgroupVersion: 1 | 2,
 ): Promise<ContainerState> {
   try {
+    const nul = envKeyWithNul(request.options.env);
+    if (nul !== undefined) throw new UsageError(`create: environment variable \`${nul}\` holds a NUL byte`);
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
+    // An image kept before its config was checked where it entered (pull, load) is checked here.
+    const problem = processConfigProblem(config.config);
+    if (problem) throw new InvalidContentError(`create: image config \`${imageId}\` cannot run: ${problem}`);
     // `--network container:NAME`: a missing container fails here, as in Docker; the ID is what is kept.
     const options = withSharedContainerIds(request.options, (ref) => containers.get(ref).id);
     let bundleDir: string | undefined;
