@@ -92,9 +92,7 @@ function create(parentFd: number, name: string, kind: EntryKind, mode?: number):
 }
 
 /** The /proc/self/fd path that names an open fd (how mount(2) is pointed at an fd). */
-export function fdPath(fd: number): string {
-  return `/proc/self/fd/${fd}`;
-}
+export { fdPath } from './fs-at';
 
 
 /** Contents of a regular file inside the root, or undefined when it does not exist. */
