@@ -24,6 +24,7 @@ import { AT_FDCWD, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, close, fdPath, 
 import { openInRoot } from '../sys/in-root';
 import { TreeWriter } from '../storage/tree-writer';
 import { allXattrs, walkTree } from '../storage/tree-walk';
+import { BerthError, ExitCode, messageOf } from '../errors';
 
 function isEmptyDir(fd: number): boolean {
   return fs.readdirSync(fdPath(fd)).length === 0;
@@ -48,11 +49,12 @@ export function copyImageContent(rootFd: number, containerPath: string, volumeDi
     if (fd === undefined) return false;
     try {
       if (!fs.fstatSync(fd).isDirectory()) return false;
+      const verb = `fill volume at \`${containerPath}\``;
       const writer = new TreeWriter(volumeFd, {
         resolve: 'in-root',
         ownership: 'entry',
         conflicts: 'same-kind',
-        verb: `fill volume at \`${containerPath}\``,
+        verb,
         display: (p) => `${containerPath.replace(/\/+$/, '')}/${p}`,
         directoryTimes: false,
       });
@@ -62,6 +64,13 @@ export function copyImageContent(rootFd: number, containerPath: string, volumeDi
           writer.write(inVolume(entry.name), { ...entry, linkname }, entry.name);
         }
         writer.finish();
+      } catch (err) {
+        // The container cannot start: berth's own failure (Docker's daemon error, exit 125).
+        const message = messageOf(err);
+        throw new BerthError('volume-fill', message.startsWith(verb) ? message : `${verb}: ${message}`, {
+          cause: err,
+          exitCode: ExitCode.RuntimeFailure,
+        });
       } finally {
         writer.close();
       }
