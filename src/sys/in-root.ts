@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   openat2, openat, mkdirat, unlinkat, close, O_PATH, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_WRONLY,
-  O_RDONLY, O_NONBLOCK, O_NOCTTY, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS,
+  O_RDONLY, O_NONBLOCK, O_NOCTTY, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, fdPath,
 } from './fs-at';
 import { SyscallError } from '../errors/syscall-error';
 import { BerthError } from '../errors/berth-error';
@@ -94,9 +94,7 @@ function create(parentFd: number, name: string, kind: EntryKind, mode?: number):
 }
 
 /** The /proc/self/fd path that names an open fd (how mount(2) is pointed at an fd). */
-export function fdPath(fd: number): string {
-  return `/proc/self/fd/${fd}`;
-}
+export { fdPath } from './fs-at';
 
 
 /**
