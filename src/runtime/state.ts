@@ -110,7 +110,10 @@ export function conventionalCgroupPath(id: string): string {
 /**
  * Every cgroup the container may have, most trusted first: the one its state
  * recorded, its spec's (when config.json can be read), the convention's.
- * The first is the one to act on; removal takes them all.
+ * The first is the one to act on; removal takes them all (and rm -f of a
+ * dead record kills what they hold), so only paths that end in the
+ * container's own ID count: a damaged file never points rm at another
+ * cgroup.
  */
 export function cgroupPathsOf(state: Pick<ContainerState, 'id' | 'cgroupsPath'>, specPath: () => string | undefined): string[] {
   let fromSpec: string | undefined;
@@ -120,7 +123,8 @@ export function cgroupPathsOf(state: Pick<ContainerState, 'id' | 'cgroupsPath'>,
     fromSpec = undefined; // config.json is missing or damaged
   }
   const paths = [state.cgroupsPath, fromSpec, conventionalCgroupPath(state.id)];
-  return [...new Set(paths.filter((p): p is string => typeof p === 'string' && p.startsWith('/')))];
+  const own = (p: unknown): p is string => typeof p === 'string' && p.startsWith('/') && p.endsWith(`/${state.id}`);
+  return [...new Set(paths.filter(own))];
 }
 
 export function defaultHostConfig(): HostConfigSummary {

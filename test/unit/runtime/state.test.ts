@@ -8,7 +8,7 @@ const source: RecordSource = { id: ID, dir: `/root/containers/${ID}`, file: `/ro
 const whole = {
   ociVersion: '1.0.2', id: ID, status: 'stopped', bundle: source.dir, name: 'web', image: 'busybox',
   imageId: 'sha256:' + 'a'.repeat(64), command: ['sh'], created: '2024-05-05T10:00:00.000Z', labels: {},
-  autoRemove: false, restartCount: 0, cgroupsPath: '/custom/web',
+  autoRemove: false, restartCount: 0, cgroupsPath: `/custom/${'c'.repeat(64)}`,
   hostConfig: { networkMode: 'none', restartPolicy: { name: 'no', maximumRetryCount: 0 } },
 };
 
@@ -48,8 +48,13 @@ describe('recordFromText', () => {
 
 describe('cgroupPathsOf', () => {
   test('the state, then the spec, then the convention, each once', () => {
-    expect(cgroupPathsOf({ id: ID, cgroupsPath: '/custom/web' }, () => '/spec/web')).toEqual(['/custom/web', '/spec/web', `/berth/${ID}`]);
+    expect(cgroupPathsOf({ id: ID, cgroupsPath: `/custom/${ID}` }, () => `/spec/${ID}`)).toEqual([`/custom/${ID}`, `/spec/${ID}`, `/berth/${ID}`]);
     expect(cgroupPathsOf({ id: ID, cgroupsPath: `/berth/${ID}` }, () => `/berth/${ID}`)).toEqual([`/berth/${ID}`]);
+  });
+
+  test('a path that is not the container\'s own (not ending in its ID) never counts: rm would kill what it holds', () => {
+    expect(cgroupPathsOf({ id: ID, cgroupsPath: '/system.slice' }, () => '/')).toEqual([`/berth/${ID}`]);
+    expect(cgroupPathsOf({ id: ID, cgroupsPath: `berth/${ID}` }, () => `/x/${ID}y`)).toEqual([`/berth/${ID}`]);
   });
 
   test('a damaged config.json (the spec throws) and an old state (no cgroupsPath) still give the convention', () => {
