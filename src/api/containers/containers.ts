@@ -37,7 +37,7 @@ import { startContainer } from '../../runtime/start-container';
 import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
 import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
-import { removeContainer } from './remove';
+import { removeContainer, RemoveContainerOptions } from './remove';
 import { stopContainer } from './stop';
 import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
@@ -68,10 +68,7 @@ export interface AttachedStartOptions {
   trace?: boolean;
 }
 
-export interface RemoveContainerOptions {
-  force?: boolean;
-  volumes?: boolean;
-}
+export type { RemoveContainerOptions } from './remove';
 
 export class Containers {
   readonly store: ContainerStore;
@@ -142,8 +139,17 @@ export class Containers {
   private async exitOf(id: string): Promise<ExitStatus> {
     const exitCode = await this.wait(id);
     // Recorded (the OOM kill read from the cgroup) before it is told.
-    const recorded = await this.store.reconcile(id).catch(() => undefined);
+    const recorded = await this.store.reconcile(id);
     return { exitCode, oomKilled: recorded?.oomKilled ?? false };
+  }
+
+  /**
+   * Records the exit of a container whose run has ended, as podman's `container cleanup` does: the OOM kill,
+   * the cgroup released, `die` once, the state saved; under the container's lock (ContainerStore.reconcileHeld).
+   * Nothing to do for a container that runs; undefined once it is removed.
+   */
+  reconcile(ref: string): Promise<ContainerState | undefined> {
+    return this.store.reconcile(this.store.get(ref).id);
   }
 
   private startPaths(): { root: string; sockets: string } {
@@ -169,7 +175,7 @@ export class Containers {
     markStoppedByUser(this.store.get(ref).bundle); // also cancels a restart waiting out its back-off
     const deps = { find: (id: string) => this.store.reconcileIfFree(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
     return stopContainer(deps, this.store.get(ref), timeoutSeconds)
-      .then(async (s) => (await this.store.reconcile(s.id)) ?? s) // its `die` before the `stop`
+      .then(async (s) => (await this.store.reconcile(s.id)) ?? s) // its `die` before the `stop` (removed meanwhile: as it was)
       .then((s) => this.events.container(s, 'stop'));
   }
 

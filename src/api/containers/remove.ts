@@ -25,7 +25,7 @@ const SIGKILL = 9;
 /** How long rm -f waits for the killed processes and the monitor to be gone. */
 const KILL_WAIT_MS = 10_000;
 
-export interface RemoveOptions {
+export interface RemoveContainerOptions {
   force?: boolean;
   volumes?: boolean;
 }
@@ -37,10 +37,10 @@ export interface RemoveDeps {
   /** SIGKILL to PID 1 (ConflictError when it has exited meanwhile). */
   kill(state: ContainerState): void;
   /** After the removal, still under the lock: the `destroy` event, rm -v's volumes. */
-  removed(state: ContainerState, options: RemoveOptions): void;
+  removed(state: ContainerState, options: RemoveContainerOptions): void;
 }
 
-export async function removeContainer(deps: RemoveDeps, ref: string, options: RemoveOptions): Promise<ContainerState> {
+export async function removeContainer(deps: RemoveDeps, ref: string, options: RemoveContainerOptions): Promise<ContainerState> {
   const { store } = deps;
   const id = store.get(ref).id;
   return store.withContainerLock(id, async () => {

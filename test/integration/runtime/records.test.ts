@@ -10,6 +10,9 @@ import {
   busyboxRoot, BusyboxRoot, cgroupDirsOf, inspect, processAlive, sleep, until, whenRunning,
 } from './busybox-root';
 import { berth, berthAsync, BerthResult } from '../helpers/berth';
+import { Berth } from '../../../src/api/engine';
+import { readEvents } from '../../../src/api/events/read';
+import { parseEventFilters } from '../../../src/api/events/filter';
 
 jest.setTimeout(600_000);
 
@@ -168,6 +171,34 @@ describe('concurrent commands', () => {
     expect(box.run(['ps', '-aq'])).toMatchObject({ status: 0, stdout: '' });
     expect(containerEntries()).toEqual([]);
     expect(containerLocks()).toEqual([]);
+  });
+});
+
+describe('recording an exit', () => {
+  it('reads never write it; the library\'s reconcile (what a `container cleanup` runs) records it once: state, cgroup, one die', async () => {
+    const engine = new Berth({ root: box.root, configFile: '/nonexistent/berth-test-config.json' });
+    const run = box.run(['run', '-d', '--name', 'ended', 'busybox', 'sh', '-c', 'exit 5']);
+    expect(run.status).toBe(0);
+    const id = run.stdout.trim();
+    const stateFile = path.join(containerDir(id), 'state.json');
+    await until('the monitor to record the exit', () => (fs.existsSync(path.join(containerDir(id), 'exit.json')) ? true : undefined), 30_000, 50);
+    expect(engine.containers.store.list().find((s) => s.id === id)).toMatchObject({ status: 'stopped', exitCode: 5 });
+    expect(engine.containers.store.find('ended')?.status).toBe('stopped');
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8')).status).toBe('running'); // read, never written
+    expect(cgroupDirsOf(id).length).toBeGreaterThan(0);
+
+    expect(await engine.containers.reconcile('ended')).toMatchObject({ status: 'stopped', exitCode: 5 });
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8'))).toMatchObject({ status: 'stopped', exitCode: 5 });
+    expect(cgroupDirsOf(id)).toEqual([]);
+    await engine.containers.reconcile('ended');
+    expect(inspect(box, 'ended', '{{.State.Status}} {{.State.ExitCode}}')).toBe('exited 5');
+    const dies: string[] = [];
+    for await (const e of readEvents(engine.layout, { since: 0n, until: BigInt(Date.now()) * 1_000_000n, filters: parseEventFilters(['container=ended', 'event=die']) })) {
+      dies.push(e.Actor.Attributes.exitCode);
+    }
+    expect(dies).toEqual(['5']);
+    expect(box.run(['rm', 'ended']).status).toBe(0);
+    expectGone(id);
   });
 });
 
