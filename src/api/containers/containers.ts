@@ -1,18 +1,21 @@
 /**
  * The container half of the engine API: create, start, run, list, kill,
- * wait, remove, inspect. Every verb refreshes the container's status from
- * the kernel before acting (ContainerStore.load), and every verb that acts
- * on a container first thaws a freeze that a killed commit left: the
- * store's lock hook does it for the verbs that take the container lock,
- * `settle` for those that do not wait for it (kill, stop, exec, attach,
- * start of a running container).
+ * wait, remove, inspect. Every verb reads the container's status as the
+ * kernel tells it (ContainerStore.load, which never writes); the verbs that
+ * change a container do so under its lock, which records an ended run's
+ * exit first and then thaws a freeze that a killed commit left (the store's
+ * lock hook); `settle` does both for the verbs that do not wait for the
+ * lock (kill, stop, exec, attach, start of a running container). The reads
+ * a user makes (list, get, find, wait) record such an exit too when nobody
+ * holds the lock (reconcileIfFree), so `die` and the cgroup's release do not
+ * wait for the next change.
  */
 import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataRoot } from '../../config/layout';
 import { Images } from '../images/images';
-import { ContainerStore } from '../../runtime/container-store';
-import { ContainerState, processIsContainer } from '../../runtime/state';
+import { ContainerStore, LOST_EXIT_CODE } from '../../runtime/container-store';
+import { ContainerState, cgroupPathsOf, processIsContainer } from '../../runtime/state';
 import { assertCan, isActive } from '../../runtime/status';
 import { RuntimeContext, readSpec, ExitStatus } from '../../runtime/start';
 import { LayerStore } from '../../storage/layer-store';
@@ -37,6 +40,7 @@ import { startContainer } from '../../runtime/start-container';
 import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
 import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
+import { removeContainer, RemoveContainerOptions } from './remove';
 import { stopContainer } from './stop';
 import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
@@ -68,10 +72,7 @@ export interface AttachedStartOptions {
   trace?: boolean;
 }
 
-export interface RemoveContainerOptions {
-  force?: boolean;
-  volumes?: boolean;
-}
+export type { RemoveContainerOptions } from './remove';
 
 export class Containers {
   readonly store: ContainerStore;
@@ -93,8 +94,8 @@ export class Containers {
         this.events.containerDied(state);
       },
       (id) => {
-        const bundle = this.store.dir(id);
-        thawAbandonedFreeze(bundle, () => this.store.load(id)?.status, () => this.cgroupOf({ bundle }));
+        const state = this.store.load(id);
+        if (state) thawAbandonedFreeze(state.bundle, () => state.status, () => this.cgroupOf(state));
       },
     );
   }
@@ -150,7 +151,18 @@ export class Containers {
   /** The exit of a container whose monitor has ended its attach stream (recorded by then), or once it stops. */
   private async exitOf(id: string): Promise<ExitStatus> {
     const exitCode = await this.wait(id);
-    return { exitCode, oomKilled: this.store.find(id)?.oomKilled ?? false };
+    // Recorded (the OOM kill read from the cgroup) before it is told.
+    const recorded = await this.store.reconcile(id);
+    return { exitCode, oomKilled: recorded?.oomKilled ?? false };
+  }
+
+  /**
+   * Records the exit of a container whose run has ended, as podman's `container cleanup` does: the OOM kill,
+   * the cgroup released, `die` once, the state saved; under the container's lock (ContainerStore.reconcileHeld).
+   * Nothing to do for a container that runs; undefined once it is removed.
+   */
+  reconcile(ref: string): Promise<ContainerState | undefined> {
+    return this.store.reconcile(this.store.get(ref).id);
   }
 
   private startPaths(): { root: string; sockets: string } {
@@ -181,8 +193,10 @@ export class Containers {
     const { id, bundle } = this.store.get(ref);
     markStoppedByUser(bundle); // also cancels a restart waiting out its back-off
     this.store.settle(id); // the stop signal reaches no frozen process
-    const deps = { find: (id: string) => this.store.find(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
-    return stopContainer(deps, this.store.get(id), timeoutSeconds).then((s) => this.events.container(s, 'stop'));
+    const deps = { find: (id: string) => this.store.reconcileIfFree(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
+    return stopContainer(deps, this.store.get(id), timeoutSeconds)
+      .then(async (s) => (await this.store.reconcile(s.id)) ?? s) // its `die` before the `stop` (removed meanwhile: as it was)
+      .then((s) => this.events.container(s, 'stop'));
   }
 
   /** Docker's `pause`: freezes every process of the container. */
@@ -229,12 +243,19 @@ export class Containers {
   }
 
   list(options: { all?: boolean } = {}): ContainerState[] {
-    const all = this.store.list();
+    const all = this.store.listReconciled();
     return options.all ? all : all.filter((c) => isActive(c) || c.restarting);
   }
 
   get(ref: string): ContainerState {
-    return this.store.get(ref);
+    const state = this.find(ref);
+    if (!state) throw new NotFoundError(`No such container: ${ref}`);
+    return state;
+  }
+
+  /** By ID, name or unique ID prefix; undefined when none matches. */
+  find(ref: string): ContainerState | undefined {
+    return this.store.findReconciled(ref);
   }
 
   /** Images in use by any container, for `rmi` (Docker refuses to remove them). */
@@ -286,9 +307,22 @@ export class Containers {
     return states.map((s, i) => lazy.stats().statsRow(s, before[i], lazy.stats().sampleStats(this.store.find(s.id) ?? s, managers[i])));
   }
 
-  /** The cgroup of a container, from its bundle's spec. */
-  private cgroupOf(state: Pick<ContainerState, 'bundle'>): CgroupManager {
-    return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
+  /** The cgroup of a container: the one its state recorded, else its spec's, else the convention's. */
+  private cgroupOf(state: ContainerState): CgroupManager {
+    return this.cgroupsOf(state)[0];
+  }
+
+  /** Every cgroup the container may have (state.ts cgroupPathsOf), for removal. */
+  private cgroupsOf(state: ContainerState): CgroupManager[] {
+    const managers: CgroupManager[] = [];
+    for (const cgroupPath of cgroupPathsOf(state, () => readSpec(state.bundle).linux.cgroupsPath)) {
+      try {
+        managers.push(cgroupManager(this.cgroupLayout(), cgroupPath));
+      } catch {
+        // a path a damaged record made up: not a cgroup of ours
+      }
+    }
+    return managers;
   }
 
   /** Docker's `update`: new limits, live in the cgroup of a running container, and kept for its next starts. */
@@ -364,8 +398,9 @@ export class Containers {
   async wait(ref: string): Promise<number> {
     const id = this.store.get(ref).id;
     for (;;) {
-      const state = this.store.find(id);
+      const state = this.store.reconcileIfFree(id);
       if (!state) return 0;
+      if (state.status === 'dead') return LOST_EXIT_CODE;
       if (state.status === 'stopped' || state.status === 'created') {
         if (state.status === 'stopped' || state.exitCode !== undefined) return state.exitCode ?? 0;
       }
@@ -373,46 +408,21 @@ export class Containers {
     }
   }
 
-  async remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
-    const state = this.store.get(ref);
-    if (state.restarting && !options.force) {
-      throw new ConflictError(`You cannot remove a restarting container ${state.id}. Stop the container before attempting removal or force remove`);
-    }
-    if (options.force) markStoppedByUser(state.bundle); // a restart pending in the back-off does not happen
-    return this.store.withContainerLock(state.id, async () => {
-      // Checked under the lock: a restart by the monitor may have started it since the read above.
-      let latest = this.store.get(state.id);
-      if (isActive(latest) && options.force) {
-        await this.killUnderLock(latest);
-        latest = this.store.get(state.id);
-      }
-      assertCan('delete', latest.status, latest.name);
-      // A monitor that died leaves the cgroup behind: remove it with the container.
-      try {
-        cgroupManager(this.cgroupLayout(), readSpec(latest.bundle).linux.cgroupsPath).destroy();
-      } catch {
-        // no spec or no cgroup: nothing to clean
-      }
-      this.store.remove(latest.id);
-      this.events.container(latest, 'destroy');
-      if (options.volumes) this.removeAnonymousVolumes(latest);
-      return latest;
-    });
-  }
-
-  /**
-   * rm -f's kill, with the container lock held (so no start can slip in): SIGKILL, a thaw if it was paused,
-   * then wait for PID 1 and for its monitor to be gone, so that nothing of the container outlives the rm.
-   */
-  private async killUnderLock(state: ContainerState): Promise<void> {
-    try {
-      this.kill(state.id, 'SIGKILL');
-      if (state.status === 'paused') this.cgroupOf(state).thaw();
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err; // it exited meanwhile
-    }
-    const deadline = Date.now() + 10_000;
-    while ((processIsContainer(state) || livingMonitor(state.bundle) !== undefined) && Date.now() < deadline) await sleep(20);
+  /** Docker's `rm [-f] [-v]` (remove.ts). */
+  remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
+    return removeContainer(
+      {
+        store: this.store,
+        cgroups: (state) => this.cgroupsOf(state),
+        kill: (state) => this.kill(state.id, 'SIGKILL'),
+        removed: (state, { volumes }) => {
+          this.events.container(state, 'destroy');
+          if (volumes) this.removeAnonymousVolumes(state);
+        },
+      },
+      ref,
+      options,
+    );
   }
 
   /** rm -v and run --rm: the container's anonymous volumes go with it; one another container still uses stays. */

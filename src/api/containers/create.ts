@@ -135,6 +135,7 @@ export async function createContainer(
           stopSignal: built.stopSignal,
         },
         volumes: attached.mountPoints,
+        cgroupsPath: built.spec.linux.cgroupsPath,
       };
     }).catch((err) => {
       if (bundleDir && !fs.existsSync(`${bundleDir}/state.json`)) {

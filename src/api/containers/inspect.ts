@@ -49,7 +49,7 @@ export function inspectContainer(state: ContainerState): ContainerInspect {
       Paused: status === 'paused',
       Restarting: status === 'restarting',
       OOMKilled: Boolean(state.oomKilled),
-      Dead: false,
+      Dead: status === 'dead',
       Pid: state.pid ?? 0,
       ExitCode: state.exitCode ?? 0,
       Error: state.error ?? '',

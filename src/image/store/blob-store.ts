@@ -53,7 +53,10 @@ export class BlobStore {
       throw new DigestMismatchError(`store blob: content has digest \`${digest}\`, expected \`${expected}\``);
     }
     const target = this.path(digest);
-    if (!fs.existsSync(target)) writeFileAtomic(target, data, { mode: 0o644 });
+    if (!fs.existsSync(target)) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writeFileAtomic(target, data, { mode: 0o644 });
+    }
     return digest;
   }
 

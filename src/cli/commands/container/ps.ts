@@ -34,6 +34,8 @@ export function statusText(c: ContainerState, now = Date.now()): string {
       return `Restarting (${c.exitCode ?? 0}) ${timeAgo(c.finishedAt ?? c.created, now)}`;
     case 'exited':
       return `Exited (${c.exitCode ?? 0}) ${timeAgo(c.finishedAt ?? c.created, now)}`;
+    case 'dead':
+      return 'Dead';
     default:
       return 'Created';
   }

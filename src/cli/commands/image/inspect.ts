@@ -22,7 +22,7 @@ export const inspect: Verb<InspectArgs> = {
     const engine = engineFor(argv);
     const found: unknown[] = [];
     await forEachReported(argv.names, (name) => {
-      const container = argv.type === 'image' ? undefined : engine.containers.store.find(name);
+      const container = argv.type === 'image' ? undefined : engine.containers.find(name);
       if (container) found.push(inspectContainer(container));
       else if (argv.type === 'container') engine.containers.get(name);
       else found.push(engine.images.inspect(name));
