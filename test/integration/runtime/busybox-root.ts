@@ -49,7 +49,7 @@ export interface BackgroundBerth {
 
 /** Starts `berth --root ROOT ARGS...` without waiting, so a test can act on it while it runs. */
 export function startBerth(root: string, args: string[]): BackgroundBerth {
-  const child = spawn(process.execPath, [BERTH_BIN, '--root', root, ...args], {
+  const child = spawn(BERTH_BIN, ['--root', root, ...args], {
     env: { ...process.env, BERTH_CONFIG: '/nonexistent/berth-test-config.json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
