@@ -16,7 +16,8 @@ import { writeFileAtomic } from '../../sys/atomic-file';
 import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
 import { copyEtcFiles, writeEtcFiles } from './etc-files';
 import { reaperBinary } from '../../runtime/reaper-binary';
-import { NotFoundError } from '../../errors/kinds';
+import { NotFoundError, UsageError } from '../../errors/kinds';
+import { signalNumber } from './signal';
 import { Volumes } from '../volumes/volumes';
 import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
@@ -55,6 +56,15 @@ async function ensureImage(images: Images, request: CreateRequest): Promise<stri
   return images.get(request.image).id;
 }
 
+/** What dockerd refuses before it looks for the image (its verifyContainerSettings). */
+function verifyRequest(request: CreateRequest): void {
+  const { stopSignal } = request.options;
+  if (stopSignal !== undefined && stopSignal !== '') signalNumber(stopSignal);
+  if (request.autoRemove && request.restartPolicy !== undefined && request.restartPolicy.name !== 'no') {
+    throw new UsageError("can't create 'AutoRemove' container with restart policy");
+  }
+}
+
 /** The container whose network namespace `--network container:ID` shares (IDs resolved already). */
 function sharedNetworkOf(options: RunOptions, containers: ContainerStore): ContainerState | undefined {
   const network = options.network;
@@ -69,6 +79,7 @@ export async function createContainer(
   cgroupVersion: 1 | 2,
 ): Promise<ContainerState> {
   try {
+    verifyRequest(request);
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
@@ -127,6 +138,7 @@ export async function createContainer(
           binds: options.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}${m.readonly ? ':ro' : ''}`),
           anonymousVolumes: attached.anonymous,
           stopSignal: built.stopSignal,
+          ...(options.stopTimeout !== undefined ? { stopTimeout: options.stopTimeout } : {}),
         },
         volumes: attached.mountPoints,
       };
