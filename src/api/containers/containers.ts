@@ -10,7 +10,6 @@
  * holds the lock (reconcileIfFree), so `die` and the cgroup's release do not
  * wait for the next change.
  */
-import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataRoot } from '../../config/layout';
 import { Images } from '../images/images';
@@ -27,7 +26,7 @@ import { pruneContainers, PruneContainersResult } from './prune';
 import type { ContainerTop } from './top';
 import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
-import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
+import { ConflictError, NotFoundError } from '../../errors/kinds';
 import { SyscallError } from '../../errors/syscall-error';
 
 const ESRCH = 3;
@@ -42,6 +41,7 @@ import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
 import { removeContainer, RemoveContainerOptions } from './remove';
 import { stopContainer } from './stop';
+import { signalNumber } from './signal';
 import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
 import { releaseExitedCgroup } from '../../runtime/exit-cgroup';
@@ -435,13 +435,4 @@ export class Containers {
       }
     }
   }
-}
-
-export function signalNumber(signal: string): number {
-  const upper = signal.toUpperCase();
-  if (/^\d+$/.test(upper)) return Number(upper);
-  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  const number = (os.constants.signals as Record<string, number>)[name];
-  if (number === undefined) throw new UsageError(`invalid signal: ${signal}`);
-  return number;
 }

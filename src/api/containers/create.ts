@@ -18,6 +18,7 @@ import { copyEtcFiles, writeEtcFiles } from './etc-files';
 import { reaperBinary } from '../../runtime/reaper-binary';
 import { InvalidContentError, NotFoundError, UsageError } from '../../errors/kinds';
 import { envKeyWithNul, processConfigProblem } from '../../image/image-config';
+import { signalNumber } from './signal';
 import { Volumes } from '../volumes/volumes';
 import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
@@ -56,6 +57,17 @@ async function ensureImage(images: Images, request: CreateRequest): Promise<stri
   return images.get(request.image).id;
 }
 
+/** What dockerd refuses before it looks for the image (its verifyContainerSettings). */
+function verifyRequest(request: CreateRequest): void {
+  const nul = envKeyWithNul(request.options.env);
+  if (nul !== undefined) throw new UsageError(`create: environment variable \`${nul}\` holds a NUL byte`);
+  const { stopSignal } = request.options;
+  if (stopSignal !== undefined && stopSignal !== '') signalNumber(stopSignal);
+  if (request.autoRemove && request.restartPolicy !== undefined && request.restartPolicy.name !== 'no') {
+    throw new UsageError("can't create 'AutoRemove' container with restart policy");
+  }
+}
+
 /** The container whose network namespace `--network container:ID` shares (IDs resolved already). */
 function sharedNetworkOf(options: RunOptions, containers: ContainerStore): ContainerState | undefined {
   const network = options.network;
@@ -70,8 +82,7 @@ export async function createContainer(
   cgroupVersion: 1 | 2,
 ): Promise<ContainerState> {
   try {
-    const nul = envKeyWithNul(request.options.env);
-    if (nul !== undefined) throw new UsageError(`create: environment variable \`${nul}\` holds a NUL byte`);
+    verifyRequest(request);
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
@@ -133,6 +144,7 @@ export async function createContainer(
           binds: options.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}${m.readonly ? ':ro' : ''}`),
           anonymousVolumes: attached.anonymous,
           stopSignal: built.stopSignal,
+          ...(options.stopTimeout !== undefined ? { stopTimeout: options.stopTimeout } : {}),
         },
         volumes: attached.mountPoints,
         cgroupsPath: built.spec.linux.cgroupsPath,

@@ -84,6 +84,7 @@ export function inspectContainer(state: ContainerState): ContainerInspect {
       WorkingDir: spec?.process.cwd ?? '/',
       Labels: state.labels,
       StopSignal: state.hostConfig.stopSignal,
+      ...(state.hostConfig.stopTimeout !== undefined ? { StopTimeout: state.hostConfig.stopTimeout } : {}),
     },
   };
 }

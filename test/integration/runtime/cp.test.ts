@@ -10,7 +10,7 @@ import * as tar from 'tar-stream';
 import { busyboxRoot, BusyboxRoot, startBerth, whenRunning } from './busybox-root';
 import { Berth } from '../../../src/api/engine';
 import { cp } from '../../../src/cli/commands/container/cp';
-import type { GlobalOptions } from '../../../src/cli/main';
+import type { GlobalOptions } from '../../../src/cli/verb';
 
 jest.setTimeout(180_000);
 

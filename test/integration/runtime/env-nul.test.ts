@@ -17,6 +17,9 @@ import { berth, withTempRoot } from '../helpers/berth';
 jest.setTimeout(300_000);
 
 const ENV_FILE_ERROR = (file: string): string => `Error: --env-file: invalid env file (${file}): variable \`TOKEN\` holds a NUL byte\n`;
+/** run and create read --env-file while they read their flags, as Docker's CLI does: its flag-error form. */
+const ENV_FILE_FLAG_ERROR = (file: string, verb: string): string =>
+  `berth: --env-file: invalid env file (${file}): variable \`TOKEN\` holds a NUL byte\n\nRun 'berth ${verb} --help' for more information\n`;
 
 function sha256(data: Buffer): string {
   return `sha256:${crypto.createHash('sha256').update(data).digest('hex')}`;
@@ -70,7 +73,7 @@ describe('a NUL byte in an environment variable', () => {
 
   test.each([['run', '--rm'], ['create']])('%s --env-file: Error naming the key (not the value), exit 125, no container', (verb, ...flags) => {
     const r = box.run([verb, ...flags, '--env-file', envFile, 'busybox', 'env']);
-    expect(r).toMatchObject({ status: 125, stdout: '', stderr: ENV_FILE_ERROR(envFile) });
+    expect(r).toMatchObject({ status: 125, stdout: '', stderr: ENV_FILE_FLAG_ERROR(envFile, verb) });
     expect(box.run(['ps', '-aq']).stdout).toBe('');
   });
 

@@ -1,7 +1,8 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
+import { formatOption } from '../../output/format-flag';
 import { humanDuration, timeAgo } from '../../output/units';
 import { goTimeString } from '../../output/time';
 import { ContainerState } from '../../../runtime/state';
@@ -12,7 +13,7 @@ interface PsArgs {
   all?: boolean;
   quiet?: boolean;
   latest?: boolean;
-  last?: number;
+  last: number;
   'no-trunc'?: boolean;
   filter?: string[];
   format?: string;
@@ -67,23 +68,23 @@ function matches(c: ContainerState, filter: string): boolean {
 }
 
 export const ps: Verb<PsArgs> = {
-  describe: 'List containers',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Show all containers (default shows just running)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display container IDs' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Show the latest created container (includes all states)' })
-      .option('last', { alias: 'n', type: 'number', describe: 'Show n last created containers (includes all states)' })
+      .option('last', { alias: 'n', type: 'number', default: -1, describe: 'Show n last created containers (includes all states)' })
       .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('filter', { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Filter output based on conditions provided' })
-      .option('format', { type: 'string', describe: 'Format output using a custom template' }),
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Filter output based on conditions provided' }),
   run(argv) {
     const engine = engineFor(argv);
-    const showAll = argv.all || argv.latest || argv.last !== undefined || (argv.filter ?? []).some((f) => f.startsWith('status='));
+    // Docker: a limit (-n N, or -l for 1) lists stopped containers too; -n 0 or below is no limit.
+    const limit = argv.last > 0 ? argv.last : argv.latest ? 1 : undefined;
+    const showAll = argv.all || limit !== undefined || (argv.filter ?? []).some((f) => f.startsWith('status='));
     let list = engine.containers.list({ all: showAll });
     for (const f of argv.filter ?? []) list = list.filter((c) => matches(c, f));
-    if (argv.latest) list = list.slice(0, 1);
-    if (argv.last !== undefined && argv.last >= 0) list = list.slice(0, argv.last);
+    if (limit !== undefined) list = list.slice(0, limit);
     const noTrunc = Boolean(argv['no-trunc']);
     if (argv.quiet) {
       out(list.map((c) => (noTrunc ? c.id : c.id.slice(0, 12))).join('\n'));

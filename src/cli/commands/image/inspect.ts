@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
 import { forEachReported } from '../../bulk';
@@ -11,13 +12,11 @@ interface InspectArgs {
   type?: 'container' | 'image';
 }
 
+/** Plain `inspect`: containers, then images (Docker's for every kind of object). */
 export const inspect: Verb<InspectArgs> = {
+  usage: '[OPTIONS] NAME|ID [NAME|ID...]',
   args: '<names..>',
-  describe: 'Display detailed information on one or more images',
-  options: (y: Argv) =>
-    y
-      .positional('names', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
-      .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }),
   async run(argv) {
     const engine = engineFor(argv);
     const found: unknown[] = [];
@@ -36,7 +35,8 @@ export const inspect: Verb<InspectArgs> = {
   },
 };
 
-/** `image inspect` and `container inspect` look only at their own kind; plain `inspect` at both. */
-export function inspectOf(type: 'container' | 'image', describe: string): Verb<InspectArgs> {
-  return { ...inspect, describe, run: (argv) => inspect.run({ ...argv, type }) };
+/** `image inspect` and `container inspect` look only at their own kind. */
+export function inspectOf(type: 'container' | 'image'): Verb<InspectArgs> {
+  const usage = type === 'image' ? '[OPTIONS] IMAGE [IMAGE...]' : '[OPTIONS] CONTAINER [CONTAINER...]';
+  return { ...inspect, usage, run: (argv) => inspect.run({ ...argv, type }) };
 }

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
 import { humanSize, timeAgo } from '../../output/units';
@@ -25,16 +26,14 @@ const HEADERS = {
 };
 
 export const ls: Verb<LsArgs> = {
+  usage: '[OPTIONS] [REPOSITORY[:TAG]]',
   args: '[repository]',
-  describe: 'List images',
-  options: (y: Argv) =>
-    y
-      .positional('repository', { type: 'string', describe: 'REPOSITORY[:TAG]' })
-      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images' })
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images (default hides intermediate images)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
       .option('digests', { type: 'boolean', describe: 'Show digests' })
-      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('format', { type: 'string', describe: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" }),
+      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" }),
   run(argv) {
     const images = engineFor(argv).images.list({ reference: argv.repository });
     const noTrunc = Boolean(argv['no-trunc']);

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
 import { forEachReported } from '../../bulk';
@@ -10,12 +11,9 @@ interface InspectArgs {
 }
 
 export const inspect: Verb<InspectArgs> = {
+  usage: '[OPTIONS] VOLUME [VOLUME...]',
   args: '<volumes..>',
-  describe: 'Display detailed information on one or more volumes',
-  options: (y: Argv) =>
-    y
-      .positional('volumes', { type: 'string', array: true, describe: 'VOLUME [VOLUME...]' })
-      .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }),
   async run(argv) {
     const volumes = engineFor(argv).volumes;
     const found: unknown[] = [];
