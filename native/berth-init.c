@@ -1,38 +1,52 @@
 /*
- * berth-init: the single-threaded init stage of a berth container (design: runtime-design.md, step 7).
+ * berth-init: the single-threaded init stage of a berth container, and of each `berth exec` into one.
  *
- * The CLI (Node) has already unshared mnt/uts/ipc/net/pid namespaces and mounted the rootfs; it spawns this
- * static binary as PID 1 of the new PID namespace. berth-init finishes the work that must run inside the
+ * Run mode (`run`, `start`): the CLI (Node) has unshared mnt/uts/ipc/net namespaces and mounted the rootfs;
+ * berth-monitor forks into them with CLONE_NEWPID and starts this static binary, from a sealed memfd copy, as PID 1
+ * of the new PID namespace (native/berth-monitor.c). berth-init finishes the work that must run inside the
  * container's PID namespace and on a single thread, then execs the user's command.
  *
- *      CLI (Node, main thread)                         berth-init (PID 1 of the container)
- *      -----------------------                         ----------------------------------
- *      spawn(berth-init, fd3=plan pipe, fd4=err pipe) ---> fcntl(4, FD_CLOEXEC); read cap_last_cap
- *      write plan records  KEY=VALUE\0 ... end=1\0    ---> parse records until end=1
- *      setns() back to its own namespaces                  block on read(fd 3, 1 byte)
- *      write child pid to cgroup.procs
- *      write "g" and close fd 3  (or close without "g" ---> EOF: exit 125 silently, nothing ran)
- *                                                   ---> 'g': cgroupns, cgroupfs, proc, pivot_root, masks, read-only
- *                                                        paths, rlimits, pdeathsig, cwd, close fds,
- *                                                        no_new_privs, capabilities, ids, execve
- *      read fd 4 until EOF                        <---  on failure: "<errno>\t<step>\t<detail>\n", exit 125|126|127
- *        EOF with no line = execve succeeded            on success: execve closes fd 4 (O_CLOEXEC), no line
- *      wait for the pid, relay signals and the pty
+ *      CLI (Node)            berth-monitor                    berth-init (PID 1 of the container)
+ *      ----------            -------------                    ----------------------------------
+ *                            fexecve(sealed copy) ----------> already sealed: go on; not dumpable;
+ *                                                             fcntl(4, FD_CLOEXEC); read cap_last_cap
+ *      write plan records  KEY=VALUE\0 ... end=1\0  (fd 3) ---> parse records until end=1
+ *      write berth-init's pid to cgroup.procs                  block on read(fd 3, 1 byte)
+ *      write "g" and close fd 3  (or close without "g" ------> EOF: exit 125 silently, nothing ran)
+ *                                                        ---> 'g': cgroupns, cgroupfs, proc, pivot_root, masks, read-only
+ *                                                             paths, rlimits, pdeathsig, cwd, close fds,
+ *                                                             no_new_privs, capabilities, ids, execve
+ *      read fd 4 until EOF                              <---  on failure: "<errno>\t<step>\t<detail>\n", exit 125|126|127
+ *        EOF with no line = execve succeeded                  on success: execve closes fd 4 (O_CLOEXEC), no line
+ *
+ * Exec mode (exec=1, for `berth exec`; CVE-2019-5736): the container already exists, so proc, pivot_root, masks and
+ * read-only paths are in place inside its mount namespace. The CLI spawns us in the HOST's namespaces, from our file,
+ * with fds of the container's namespaces (setns.<kind>=<fd> for mnt, pid, net, uts, ipc, cgroup). We re-exec from a
+ * sealed memfd copy first, are not dumpable, join every namespace ourselves (single-threaded: setns(CLONE_NEWNS) is
+ * allowed and makes the container's root our root and cwd; setns(CLONE_NEWPID) moves only our children), drop to
+ * the command's ids and capabilities, and only then fork: the container sees nothing of berth-init before that
+ * child, which is sealed, not dumpable and inside its mounts, root and cgroup from birth. The parent, invisible in
+ * the host's PID namespace, stays as the relay: signals on to the child, the child's exit status as its own.
+ *
+ *      CLI (Node)                                      berth-init (host PID ns)            child (container PID ns)
+ *      spawn(berth-init, fd3 plan, fd4 errors,   --->  re-exec sealed, not dumpable
+ *            fd5.. namespaces)
+ *      write plan records, end=1                 --->  parse until end=1, wait for "g"
+ *      write berth-init's pid to cgroup.procs
+ *      write "g", close fd 3                     --->  setns cgroup/ipc/uts/net/pid/mnt,
+ *                                                      rlimits, cwd, close fds, caps, ids
+ *                                                      fork  -------------------------->  [-d: fork, parent exits]
+ *                                                      relay: signals -> child,           [setsid+TIOCSCTTY], pdeathsig,
+ *                                                        exit as the child exits          execve (or an error line, 126/127)
+ *      read fd 4 until EOF, wait for berth-init  <---  its exit = the command's
  *
  * Trace (trace=1) prints "berth-init: <step> <args>" to stderr before each step, in this order:
- *   unshare, cgroupfs*, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
- *   setrlimit*, [setsid+TIOCSCTTY], pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps, setgroups, setresgid,
- *   setresuid, [pdeathsig again], capset, ambient, stdio, execve.
- * Step names in error lines are the first word of the trace line (plus "plan" and "go").
- *
- * Exec mode (exec=1, for `berth exec`): the container already exists, so proc, pivot_root, masks and read-only
- * paths are in place inside its mount namespace. The CLI has put its main thread in the container's pid (for
- * children), net, uts, ipc and cgroup namespaces before spawning us, but NOT in its mount namespace: there the
- * host path of this binary does not exist. Instead it passes an fd of /proc/<pid>/ns/mnt (setns.mnt=<fd>), which
- * we join ourselves after the go byte (we are single-threaded, so setns(CLONE_NEWNS) is allowed; it also moves
- * our root and cwd to the container's root). With detach=1 we then fork and the parent exits, so the command is
- * orphaned inside the container's PID namespace and reaped by the container's PID 1, not by the host's init.
- *   exec trace: setns mnt, [fork], setrlimit*, [setsid+TIOCSCTTY], [pdeathsig], chdir <cwd>, close_range, ...
+ *   run:  unshare, cgroupfs*, proc, chdir <rootfs>, pivot_root, umount2, chdir /, mask*, readonly*, rootfs-readonly,
+ *         setrlimit*, [setsid+TIOCSCTTY], pdeathsig, chdir <cwd>, close_range, nonewprivs, capbset, keepcaps,
+ *         setgroups, setresgid, setresuid, [pdeathsig again], capset, ambient, dumpable 0, stdio, execve.
+ *   exec: setns <kind> fd <N>* (cgroup, ipc, uts, net, pid, mnt), setrlimit*, [pdeathsig], chdir <cwd>, close_range,
+ *         nonewprivs, capbset, ..., ambient, dumpable 0, stdio, fork, [fork], [setsid+TIOCSCTTY], [pdeathsig], execve.
+ * Step names in error lines are the first word of the trace line (plus "plan", "go" and "seal").
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -42,7 +56,9 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,8 +72,10 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "sealed-exe.h"
 #include "write-all.h"
 
 #define PLAN_FD 3
@@ -74,6 +92,19 @@
 #define MAX_RLIMITS 32
 #define MAX_CGROUPS 64
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define SEALED_ARG "--sealed" /* argv[1] after the re-exec from the sealed copy */
+
+/* Exec mode joins these from the fds of setns.<kind> records, in this order: the mount namespace last, since joining
+ * it also makes the container's root our root and cwd. */
+static const struct {
+  const char *kind;
+  int flag;
+} ns_kinds[] = {
+    {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
+    {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS},
+};
+#define NS_KINDS (sizeof ns_kinds / sizeof ns_kinds[0])
+#define NS_MNT 5
 
 struct rlimit_entry {
   const char *name;
@@ -99,7 +130,8 @@ struct plan {
   char *readonly[MAX_PATHS];
   size_t nreadonly;
   int nonewprivs, proc, cgroupns, pdeathsig, rootfs_readonly, trace, tty;
-  int exec, detach, mnt_fd; /* exec mode: join the mount namespace open at mnt_fd instead of building one */
+  int exec, detach;
+  int ns_fd[NS_KINDS];      /* exec mode: the container's namespaces to join, per ns_kinds entry, or -1 */
   const char *cgroupfs;     /* where the cgroup filesystem goes in the container (/sys/fs/cgroup), or NULL */
   int cgroupfs_readonly;
   char *cgroup_v1[MAX_CGROUPS]; /* "dir:options" per v1 hierarchy; none: one cgroup2 mount */
@@ -109,7 +141,7 @@ struct plan {
 };
 
 static char plan_buf[PLAN_MAX + 1]; /* records stay here; the plan points into it */
-static struct plan plan = {.mnt_fd = -1};
+static struct plan plan = {.ns_fd = {-1, -1, -1, -1, -1, -1}};
 static int error_fd = ERROR_FD;
 
 static const struct {
@@ -219,6 +251,18 @@ static int flag(const char *value, const char *key) {
   fail(EINVAL, "plan", key);
 }
 
+/* setns.<kind>=<fd>: one of our inherited fds, above the error pipe */
+static void parse_setns(const char *kind, const char *value, const char *key) {
+  for (size_t i = 0; i < NS_KINDS; i++) {
+    if (strcmp(ns_kinds[i].kind, kind) != 0) continue;
+    uint32_t fd = parse_id(value, key);
+    if (fd <= ERROR_FD || fd > INT32_MAX) fail(EINVAL, "plan", key);
+    plan.ns_fd[i] = (int)fd;
+    return;
+  }
+  fail(EINVAL, "plan", key);
+}
+
 static void parse_record(char *record) {
   char *value = strchr(record, '=');
   if (!value) fail(EINVAL, "plan", record);
@@ -250,7 +294,7 @@ static void parse_record(char *record) {
   else if (strcmp(key, "tty") == 0) plan.tty = flag(value, key);
   else if (strcmp(key, "exec") == 0) plan.exec = flag(value, key);
   else if (strcmp(key, "detach") == 0) plan.detach = flag(value, key);
-  else if (strcmp(key, "setns.mnt") == 0) plan.mnt_fd = (int)parse_id(value, key);
+  else if (strncmp(key, "setns.", 6) == 0) parse_setns(key + 6, value, key);
   else if (strcmp(key, "cgroupfs") == 0) plan.cgroupfs = value;
   else if (strcmp(key, "cgroupfs.readonly") == 0) plan.cgroupfs_readonly = flag(value, key);
   else if (strcmp(key, "cgroupfs.v1") == 0) push(plan.cgroup_v1, &plan.ncgroup_v1, MAX_CGROUPS, value, key);
@@ -291,7 +335,7 @@ go:;
     if (n == 0) _exit(EXIT_SETUP);
   }
   if (go != 'g') fail(EPROTO, "go", "expected `g`");
-  if (plan.exec && plan.mnt_fd <= ERROR_FD) fail(EINVAL, "plan", "setns.mnt"); /* never run in the host's mounts */
+  if (plan.exec && plan.ns_fd[NS_MNT] < 0) fail(EINVAL, "plan", "setns.mnt"); /* never run in the host's mounts */
   if (!plan.exec && (!plan.rootfs || plan.rootfs[0] != '/')) fail(EINVAL, "plan", "rootfs");
   if (!plan.cwd || plan.cwd[0] != '/') fail(EINVAL, "plan", "cwd");
   if (plan.argc == 0) fail(EINVAL, "plan", "arg");
@@ -473,18 +517,20 @@ static void readonly_paths(void) {
   }
 }
 
-/* Exec mode: enter the running container's mount namespace (its root becomes ours), then maybe detach. */
+/*
+ * Exec mode: enter the running container's namespaces, the mount namespace last (joining it makes the container's
+ * root our root and cwd). setns(CLONE_NEWPID) moves only our children: we stay in the host's PID namespace, where
+ * the container cannot see us, until fork_command.
+ */
 static void join_container(void) {
-  char fd[16];
-  snprintf(fd, sizeof fd, "fd %d", plan.mnt_fd);
-  trace("setns mnt %s", fd);
-  if (setns(plan.mnt_fd, CLONE_NEWNS) < 0) fail(errno, "setns", fd);
-  close(plan.mnt_fd);
-  if (!plan.detach) return;
-  trace("fork");
-  pid_t child = fork();
-  if (child < 0) fail(errno, "fork", "detach");
-  if (child > 0) _exit(0); /* the command's errors still reach fd 4: the child holds it until execve */
+  for (size_t i = 0; i < NS_KINDS; i++) {
+    char what[32];
+    if (plan.ns_fd[i] < 0) continue;
+    snprintf(what, sizeof what, "%s fd %d", ns_kinds[i].kind, plan.ns_fd[i]);
+    trace("setns %s", what);
+    if (setns(plan.ns_fd[i], ns_kinds[i].flag) < 0) fail(errno, "setns", what);
+    close(plan.ns_fd[i]);
+  }
 }
 
 static void set_rlimits(void) {
@@ -609,7 +655,120 @@ __attribute__((noreturn)) static void exec_command(void) {
   exec_failed(denied ? EACCES : ENOENT, file);
 }
 
-int main(void) {
+/* fd 0 is the slave of a pty the CLI opened in the container's devpts: make it our controlling tty */
+static void take_terminal(void) {
+  trace("setsid+TIOCSCTTY");
+  if (setsid() < 0) fail(errno, "setsid", "");
+  if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) fail(errno, "setsid+TIOCSCTTY", "fd 0");
+}
+
+/*
+ * Not dumpable: no process of the container may ptrace us or open our /proc/PID/{exe,root,cwd,fd,mem} without
+ * CAP_SYS_PTRACE (CVE-2016-9962). Set first thing, and again once the ids changed: the kernel then resets the flag
+ * to fs.suid_dumpable, which a host may have set to 1. execve of the command gives it its own flag.
+ */
+static void stay_undumpable(const char *note) {
+  if (note) trace("dumpable 0%s", note);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail(errno, "dumpable", "PR_SET_DUMPABLE");
+}
+
+/*
+ * Before anything else: continue from a sealed memfd copy of ourselves (native/sealed-exe.h), so that no process of
+ * the container ever sees a berth-init whose /proc/PID/exe is the host's file. berth-monitor starts us from such a
+ * copy already; `berth exec` spawns us from the file, in the host's namespaces, where no container sees us.
+ */
+static void run_sealed(int argc, char **argv) {
+  if (running_sealed()) return;
+  if (argc > 1 && strcmp(argv[1], SEALED_ARG) == 0) fail(EPERM, "seal", "not sealed after the re-exec");
+  int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0) fail(errno, "seal", "/proc/self/exe");
+  int copy = sealed_copy(self, "berth-init");
+  if (copy < 0) fail(errno, "seal", "memfd copy");
+  char *args[] = {argv[0], SEALED_ARG, NULL};
+  fexecve(copy, args, environ); /* fds 3, 4 and the namespace fds stay open across it */
+  fail(errno, "seal", "fexecve");
+}
+
+/* The relay ends as the command ended: its exit code, or death by the same signal (without a core of its own). */
+__attribute__((noreturn)) static void end_as(int status) {
+  if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+  int sig = WTERMSIG(status);
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  signal(sig, SIG_DFL);
+  kill(getpid(), sig);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, sig);
+  sigprocmask(SIG_UNBLOCK, &only, NULL);
+  _exit(128 + sig);
+}
+
+/*
+ * Exec mode, the parent after fork_command: it stays in the host's PID namespace (the container cannot see it), in
+ * the container's cgroup, with the command's ids and capabilities. Signals (the CLI forwards SIGINT, SIGTERM, ...)
+ * go on to the child; the child's end is its own. It keeps neither the command's stdio nor fd 4: the CLI reads those
+ * to EOF.
+ */
+__attribute__((noreturn)) static void relay(pid_t child, const sigset_t *all) {
+  for (int fd = 0; fd <= 2; fd++) close(fd);
+  close(error_fd);
+  for (;;) {
+    int sig = sigwaitinfo(all, NULL);
+    if (sig < 0) {
+      if (errno == EINTR) continue;
+      _exit(EXIT_SETUP);
+    }
+    if (sig != SIGCHLD) {
+      kill(child, sig);
+      continue;
+    }
+    int status;
+    if (waitpid(child, &status, WNOHANG) == child) end_as(status);
+  }
+}
+
+/*
+ * Exec mode's last step before execve: fork the command into the container's PID namespace. The child is visible
+ * there from birth, and by then it runs from the sealed copy, is not dumpable, is in the container's mounts, root and
+ * cgroup, holds only fds 0-2 and the error pipe, and has the command's ids and capabilities. With detach=1 it forks
+ * once more and exits, so the command is orphaned inside the container's PID namespace: reaped by the container's
+ * PID 1, never by the host's init. The parent-death signal is the child's own (its parent is the relay, which has
+ * one for the CLI); a pipe tells whether the relay died before the child asked for it.
+ */
+static void fork_command(void) {
+  sigset_t all, mask;
+  sigfillset(&all);
+  if (sigprocmask(SIG_SETMASK, &all, &mask) < 0) fail(errno, "fork", "sigprocmask"); /* for the relay's sigwaitinfo */
+  int alive[2] = {-1, -1};
+  if (plan.pdeathsig && pipe2(alive, O_CLOEXEC) < 0) fail(errno, "fork", "pipe2");
+  trace("fork");
+  pid_t child = fork();
+  if (child < 0) fail(errno, "fork", "command");
+  if (child > 0) {
+    if (alive[0] >= 0) close(alive[0]);
+    relay(child, &all);
+  }
+  if (sigprocmask(SIG_SETMASK, &mask, NULL) < 0) fail(errno, "fork", "sigprocmask");
+  if (alive[1] >= 0) close(alive[1]);
+  if (plan.detach) {
+    trace("fork");
+    pid_t orphan = fork();
+    if (orphan < 0) fail(errno, "fork", "detach");
+    if (orphan > 0) _exit(0); /* the command's errors still reach fd 4: the orphan holds it until execve */
+  }
+  if (plan.tty) take_terminal();
+  if (plan.pdeathsig) {
+    set_pdeathsig("");
+    struct pollfd relay_end = {.fd = alive[0], .events = POLLIN};
+    if (poll(&relay_end, 1, 0) != 0) kill(getpid(), plan.pdeathsig); /* gone already: its signal is due */
+    close(alive[0]);
+  }
+}
+
+int main(int argc, char **argv) {
+  run_sealed(argc, argv);
+  stay_undumpable(NULL);
   /* fd 4 must not survive a successful execve: its EOF is how the CLI learns that exec worked */
   if (fcntl(ERROR_FD, F_SETFD, FD_CLOEXEC) < 0) error_fd = STDERR_FILENO;
   int last_cap = read_last_cap(); /* the host's /proc, before it is gone */
@@ -632,12 +791,7 @@ int main(void) {
     }
   }
   set_rlimits();
-  if (plan.tty) {
-    /* fd 0 is the slave of a pty the CLI opened in the container's devpts: make it our controlling tty */
-    trace("setsid+TIOCSCTTY");
-    if (setsid() < 0) fail(errno, "setsid", "");
-    if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) fail(errno, "setsid+TIOCSCTTY", "fd 0");
-  }
+  if (plan.tty && !plan.exec) take_terminal(); /* exec mode: the command's, after fork_command */
   set_pdeathsig("");
   enter_cwd();
   close_fds();
@@ -646,6 +800,8 @@ int main(void) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(errno, "nonewprivs", "PR_SET_NO_NEW_PRIVS");
   }
   set_capabilities(last_cap);
+  stay_undumpable("");
   inherit_stdio();
+  if (plan.exec) fork_command();
   exec_command();
 }

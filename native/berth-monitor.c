@@ -17,9 +17,10 @@
  *                                          write bundle/monitor.pid
  *                                          listen on the attach socket
  *                                          pipes for stdout/stderr
- *                                          clone(CLONE_NEWPID) ------------> setns(net, ipc, uts, mnt)
- *                                          close fds 3, 4, ns fds             stdio = pipes (or pty slave)
- *   read "pid N" on fd 5   <-------------  write "pid N\n", close fd 5        close fds > 4; execve(berth-init)
+ *                                          memfd copy of --init, sealed
+ *                                          clone(CLONE_NEWPID) ------------> not dumpable; setns(net, ipc, uts, mnt)
+ *                                          close fds 3, 4, ns fds, copy       stdio = pipes (or pty slave)
+ *   read "pid N" on fd 5   <-------------  write "pid N\n", close fd 5        close fds > 5; fexecve(the copy)
  *   write the plan on fd 3 -------------------------------------------------> parse plan, wait for go
  *   join N to the cgroup, save state
  *   [attached: connect to the socket,
@@ -39,6 +40,8 @@
  *
  * The monitor itself never enters the container's namespaces: only its child does (setns on the fds the CLI
  * opened while it was inside, and CLONE_NEWPID at clone time, so berth-init is PID 1 of a fresh PID namespace).
+ * That child execs berth-init from a sealed memfd copy (native/sealed-exe.h), never from the host file: through
+ * /proc/1/exe the container could otherwise reopen the file for writing once berth-init has exec'd its command.
  * It has no PDEATHSIG and its own session: killing the CLI never kills it. If the CLI dies before the go byte,
  * berth-init reads EOF on fd 3 and exits 125 having run nothing; the monitor records that exit like any other.
  *
@@ -68,6 +71,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -77,6 +81,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sealed-exe.h"
 #include "write-all.h"
 
 #define PLAN_FD 3
@@ -519,7 +524,9 @@ __attribute__((noreturn)) static void child_fail(const char *step, const char *d
   _exit(125);
 }
 
-__attribute__((noreturn)) static void exec_init(int in_r, int out_w, int err_w) {
+__attribute__((noreturn)) static void exec_init(int in_r, int out_w, int err_w, int init_exe) {
+  /* PID 1 of the new PID namespace, alone in it until berth-init execs the command; not dumpable regardless. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) child_fail("dumpable", "PR_SET_DUMPABLE");
   /* Ignored signals stay ignored across execve: the container must not inherit the monitor's SIG_IGN. */
   signal(SIGPIPE, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
@@ -539,10 +546,12 @@ __attribute__((noreturn)) static void exec_init(int in_r, int out_w, int err_w) 
     if (in_r >= 0 && dup2(in_r, 0) < 0) child_fail("stdio", "dup2");
     if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) child_fail("stdio", "dup2");
   }
-  if (syscall(SYS_close_range, STATUS_FD, ~0U, 0) < 0) child_fail("close_range", "5..~0");
+  /* the sealed copy takes fd 5 (the status pipe is the parent's), close-on-exec like every fd above 4 */
+  if (dup3(init_exe, STATUS_FD, O_CLOEXEC) < 0) child_fail("stdio", "dup3");
+  if (syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0) < 0) child_fail("close_range", "6..~0");
   char *argv[] = {(char *)opt.init, NULL};
   char *envp[] = {NULL};
-  execve(opt.init, argv, envp);
+  fexecve(STATUS_FD, argv, envp);
   child_fail("execve", opt.init);
 }
 
@@ -559,10 +568,17 @@ static pid_t start_init(void) {
     err_stream.fd = err_pipe[0];
     stdin_fd = in_pipe[1];
   }
+  /* berth-init runs from a sealed copy made here, in the host's namespaces (native/sealed-exe.h, CVE-2019-5736) */
+  int file = open(opt.init, O_RDONLY | O_CLOEXEC);
+  if (file < 0) fail("open berth-init", errno);
+  int init_exe = sealed_copy(file, "berth-init");
+  if (init_exe < 0) fail("seal a copy of berth-init", errno);
+  close(file);
   /* A raw clone acts as fork here; CLONE_NEWPID makes the child PID 1 of a new PID namespace. */
   long pid = syscall(SYS_clone, (unsigned long)(SIGCHLD | (opt.new_pid ? CLONE_NEWPID : 0)), 0, 0, 0, 0);
   if (pid < 0) fail("clone", errno);
-  if (pid == 0) exec_init(in_pipe[0], out_pipe[1], err_pipe[1]);
+  if (pid == 0) exec_init(in_pipe[0], out_pipe[1], err_pipe[1], init_exe);
+  close(init_exe);
   if (in_pipe[0] >= 0) close(in_pipe[0]);
   if (stdin_fd >= 0 && fcntl(stdin_fd, F_SETFL, O_NONBLOCK) < 0) fail("fcntl", errno);
   if (out_pipe[1] >= 0) close(out_pipe[1]);

@@ -1,7 +1,6 @@
 /**
  * The word of argv that names the command (`run` in `berth --root R run ...`),
- * read without yargs: main.ts registers only that command, and the launcher
- * picks the code cache made for it.
+ * read before the CLI is loaded: the launcher picks the code cache made for it.
  */
 
 /** Global flags that take a value: the only flags that may come before the command and still let it be picked out. */
@@ -20,7 +19,7 @@ export function commandWordOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Whether argv asks for help (then every command is registered: the help lists them). */
+/** Whether argv asks for help (a help text has no code cache of its own). */
 export function helpAsked(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }

@@ -1,5 +1,6 @@
 import type { Berth } from '../api/engine';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './verb';
+import { CliRefusal } from './report';
 
 /** The engine for the data root and config file the global flags name. */
 export function engineFor(args: GlobalOptions): Berth {
@@ -12,4 +13,12 @@ export function engineFor(args: GlobalOptions): Berth {
 export function out(text: string): void {
   if (text === '') return;
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/**
+ * Docker's CheckTty (run -it, exec -it, attach to a terminal): a container's terminal takes keystrokes, so
+ * our stdin must be a terminal too when it is attached; a pipe or a file is refused before anything is done.
+ */
+export function refuseNonTerminalInput(attachStdin: boolean, tty: boolean): void {
+  if (tty && attachStdin && !process.stdin.isTTY) throw new CliRefusal('the input device is not a TTY', 1);
 }

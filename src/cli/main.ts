@@ -1,108 +1,162 @@
 /**
- * berth's command line. Commands come from an explicit list
- * (commands/index.ts); yargs is loaded here only, on demand. The single
- * catch-all below prints `Error: ...` and sets Docker's exit code.
+ * berth's command line, read as Docker's CLI reads its own: global flags up
+ * to the command (`berth --root R run ...`), a noun and its verb or a
+ * top-level verb, then the verb's flags and arguments (flags.ts, arguments.ts).
+ * Commands come from an explicit table (commands/index.ts); only the verb
+ * that runs, or shows its help, has its module loaded. Help and usage errors
+ * are Docker's texts (usage.ts). The single catch-all below prints `Error: ...`
+ * and sets Docker's exit code.
  */
-import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors/kinds';
-import { commands } from './commands';
-import { splitCommandTail } from './command-tail';
+import { commands, COMMON_COMMANDS } from './commands';
 import { report } from './report';
-import { commandWordOf, helpAsked } from './command-word';
+import { handleClosedStdio } from './closed-pipe';
+import { FlagError, FlagSet, parseFlags, ParsedLine } from './flags';
+import { argumentCountError, argumentRule, bindArguments } from './arguments';
+import type { Command, GlobalOptions, NounCommand, Verb, VerbCommand, VerbEntry } from './verb';
+import {
+  argumentErrorText, flagErrorText, helpColumns, nounHelpText, ROOT_USAGE, rootHelpText, unknownCommandText, useLine, verbHelpText,
+} from './usage';
 
-export { report };
+export { report, CliRefusal } from './report';
+export type { GlobalOptions };
 
-export interface GlobalOptions {
-  root?: string;
-  config?: string;
-  debug?: boolean;
-  'insecure-registry'?: string[];
+const DESCRIPTION = 'A self-sufficient runtime for containers';
+
+function globalFlags(): FlagSet {
+  return new FlagSet()
+    .option('config', { type: 'string', describe: 'Config file (default /etc/berth/config.json, or $BERTH_CONFIG)' })
+    .option('debug', { alias: 'D', type: 'boolean', describe: 'Print details of errors' })
+    .option('insecure-registry', {
+      type: 'string', array: true,
+      describe: 'Registry (host[:port] or CIDR) that may be reached over plain HTTP, besides the config file',
+    })
+    .option('root', { type: 'string', describe: 'Data root (default /var/lib/berth, or $BERTH_ROOT)' });
 }
 
-/**
- * yargs renders the whole help text (every command, wrapped) after each
- * command runs, to cache it: ~30 ms of the `run` hot path. When no help was
- * asked for, that cache is never read; skip building it.
- */
-function skipHelpCache(parser: Argv): void {
-  const internal = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods;
-  const usage = internal?.call(parser).getUsageInstance();
-  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
-}
-
-/**
- * yargs parses every registered command's name and reads them all when
- * matching: with argv naming a command, only that one is registered. Help
- * (which lists them) and anything unclear get every command, so yargs'
- * messages stay the same.
- */
-function commandsFor(argv: readonly string[]): CommandModule[] {
-  const word = helpAsked(argv) ? undefined : commandWordOf(argv);
-  if (word === undefined) return commands;
-  const named = commands.filter((c) => namesOf(c).includes(word));
-  return named.length > 0 ? named : commands;
-}
-
-function namesOf(command: CommandModule): string[] {
-  return [String(command.command).split(' ')[0], ...[command.aliases ?? []].flat()];
+function named(list: readonly Command[], word: string): Command | undefined {
+  return list.find((c) => c.names.includes(word));
 }
 
 /** Whether `word` is a top-level command (the launcher keeps a code cache only for those). */
 export function isCommandName(word: string): boolean {
-  return commands.some((c) => namesOf(c).includes(word));
+  return named(commands, word) !== undefined;
 }
 
-function buildParser(argv: string[]): Argv {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const yargs = require('yargs/yargs') as (args: string[]) => Argv;
-  let parser = yargs(argv)
-    .scriptName('berth')
-    .usage('Usage: berth [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers')
-    .option('root', { type: 'string', describe: 'Data root (default /var/lib/berth, or $BERTH_ROOT)', global: true })
-    .option('config', { type: 'string', describe: 'Config file (default /etc/berth/config.json, or $BERTH_CONFIG)', global: true })
-    .option('debug', { alias: 'D', type: 'boolean', describe: 'Print details of errors', global: true })
-    .option('insecure-registry', {
-      type: 'string',
-      array: true,
-      describe: 'Registry (host[:port] or CIDR) that may be reached over plain HTTP, besides the config file',
-      global: true,
-    })
-    .strictCommands()
-    .strictOptions()
-    // Docker's flags are named --no-trunc, --no-prune, ...: never read them as negations.
-    .parserConfiguration({
-      'unknown-options-as-args': false,
-      'halt-at-non-option': false,
-      'boolean-negation': false,
-      // run/create/exec: the container's command arrives behind `--` (splitCommandTail).
-      'populate--': true,
-    })
-    .help('help')
-    .alias('help', 'h')
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 80))
-    .fail((msg, err) => {
-      if (err) throw err;
-      // Docker: unknown flags exit 125, wrong argument counts exit 1.
-      const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
-      if (unknown) {
-        // Docker (cobra) names the first unknown flag and exits 125.
-        const first = unknown[1].split(', ')[0];
-        const flag = first.length === 1 ? `-${first}` : `--${first}`;
-        throw new UsageError(`unknown flag: ${flag}`, { exitCode: 125, hint: "Run 'berth --help' for more information" });
+/** What a command line comes to: text to print and an exit code, or a verb to run. */
+export type Outcome =
+  | { kind: 'print'; stdout?: string; stderr?: string; exitCode: number }
+  | { kind: 'run'; run: () => Promise<void> | void };
+
+const DEPRECATED_H = 'Flag shorthand -h has been deprecated, use --help\n';
+
+function helpOutcome(help: ParsedLine['help'], text: string): Outcome {
+  return { kind: 'print', stdout: (help === 'short' ? DEPRECATED_H : '') + text, exitCode: 0 };
+}
+
+function refusal(text: string, exitCode: number): Outcome {
+  return { kind: 'print', stderr: text + '\n', exitCode };
+}
+
+function parse(flags: FlagSet, words: readonly string[], interspersed: boolean, line: string, commandPath: string): ParsedLine | Outcome {
+  try {
+    return parseFlags(flags, words, interspersed);
+  } catch (err) {
+    if (err instanceof FlagError) return refusal(flagErrorText(err.message, line, commandPath), 125);
+    throw err;
+  }
+}
+
+function isOutcome(value: ParsedLine | Outcome): value is Outcome {
+  return 'kind' in value;
+}
+
+function rootHelp(): string {
+  const summaries = (list: readonly Command[]) => list.map((c) => ({ name: c.names[0], describe: describeOf(c) }));
+  const verbs = commands.filter((c) => c.kind === 'verb');
+  return rootHelpText({
+    describe: DESCRIPTION,
+    common: COMMON_COMMANDS.map((word) => summaries([named(commands, word)!])[0]),
+    management: summaries(commands.filter((c) => c.kind === 'noun')),
+    others: summaries(verbs.filter((c) => !COMMON_COMMANDS.includes(c.names[0]))),
+    flags: globalFlags().flags,
+  }, helpColumns());
+}
+
+function describeOf(command: Command): string {
+  return command.kind === 'noun' ? command.describe : command.entry.describe;
+}
+
+function nounHelp(noun: NounCommand): string {
+  return nounHelpText(`berth ${noun.names[0]}`, noun.describe, noun.verbs.map((v) => ({ name: v.names[0], describe: v.entry.describe })));
+}
+
+/** Every path an entry is mounted at, in table order: `berth container ls, berth container list, ..., berth ps`. */
+function pathsOf(entry: VerbEntry): string[] {
+  const paths: string[] = [];
+  for (const command of commands) {
+    if (command.kind === 'verb' && command.entry === entry) paths.push(...command.names.map((n) => `berth ${n}`));
+    if (command.kind === 'noun') {
+      for (const verb of command.verbs) {
+        if (verb.entry === entry) paths.push(...verb.names.map((n) => `berth ${command.names[0]} ${n}`));
       }
-      throw new UsageError(msg, { exitCode: 1, hint: "Run 'berth --help' for more information" });
-    })
-    .demandCommand(1, "berth needs a command: run 'berth --help' for the list");
-  for (const command of commandsFor(argv)) parser = parser.command(command);
-  if (!helpAsked(argv)) skipHelpCache(parser);
-  return parser;
+    }
+  }
+  return paths;
+}
+
+function verbOutcome(command: VerbCommand, commandPath: string, words: readonly string[], globals: Record<string, unknown>): Outcome {
+  const verb: Verb = command.entry.load();
+  const flags = new FlagSet();
+  // Where -h is a flag of the verb (run's --hostname), --help is listed among its flags, as Docker's run does.
+  verb.options?.(flags);
+  if (flags.findShort('h')) flags.option('help', { type: 'boolean', describe: 'Print usage' });
+  const line = useLine(commandPath, verb.usage);
+  const parsed = parse(flags, words, !verb.flagsEndAtFirstArgument, line, commandPath);
+  if (isOutcome(parsed)) return parsed;
+  if (parsed.help !== undefined || parsed.values.help === true) {
+    const description = verb.long ?? command.entry.describe;
+    return helpOutcome(parsed.help, verbHelpText({ line, description, aliases: pathsOf(command.entry), flags: flags.flags }, helpColumns()));
+  }
+  const rule = argumentRule(verb.args);
+  const wrong = argumentCountError(rule, parsed.args.length, commandPath);
+  if (wrong) return refusal(argumentErrorText(wrong.message, wrong.see, line, commandPath), 1);
+  const argv = { ...globals, ...parsed.values, ...bindArguments(rule, parsed.args) } as Record<string, unknown> & GlobalOptions;
+  return { kind: 'run', run: () => verb.run(argv) };
+}
+
+/** Reads a command line; loads the module of the verb it names (its flags are needed to read the rest). */
+export function interpret(argv: readonly string[]): Outcome {
+  const global = parse(globalFlags(), argv, false, ROOT_USAGE, 'berth');
+  if (isOutcome(global)) return global;
+  if (global.help !== undefined) return helpOutcome(global.help, rootHelp());
+  const [word, ...rest] = global.args;
+  if (word === undefined) return { kind: 'print', stderr: rootHelp(), exitCode: 0 };
+  const command = named(commands, word);
+  if (command === undefined) return refusal(unknownCommandText('berth', word), 1);
+  if (command.kind === 'verb') return verbOutcome(command, `berth ${command.names[0]}`, rest, global.values);
+  const nounPath = `berth ${command.names[0]}`;
+  const nounLine = parse(new FlagSet(), rest, false, nounPath, nounPath);
+  if (isOutcome(nounLine)) return nounLine;
+  if (nounLine.help !== undefined) return helpOutcome(nounLine.help, nounHelp(command));
+  const [verbWord, ...verbWords] = nounLine.args;
+  if (verbWord === undefined) return { kind: 'print', stderr: nounHelp(command), exitCode: 0 };
+  const verb = named(command.verbs, verbWord) as VerbCommand | undefined;
+  if (verb === undefined) return refusal(unknownCommandText(nounPath, verbWord, nounPath), 1);
+  return verbOutcome(verb, `${nounPath} ${verb.names[0]}`, verbWords, global.values);
 }
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-D');
+  handleClosedStdio();
   try {
-    await buildParser(splitCommandTail(argv)).parseAsync();
+    const outcome = interpret(argv);
+    if (outcome.kind === 'run') {
+      await outcome.run();
+      return;
+    }
+    if (outcome.stdout) process.stdout.write(outcome.stdout);
+    if (outcome.stderr) process.stderr.write(outcome.stderr);
+    process.exitCode = outcome.exitCode;
   } catch (err) {
     process.exitCode = report(err, debug);
   }

@@ -1,8 +1,22 @@
 /** How the CLI prints an error (Docker's `Error: ...` line, a hint, with --debug the cause) and which code it exits with. */
-import { isBerthError, messageOf } from '../errors/berth-error';
+import { BerthError, isBerthError, messageOf } from '../errors/berth-error';
+
+/**
+ * A refusal of the command line that Docker's CLI itself words (usage errors, bad flag values, conflicting
+ * options, "the input device is not a TTY"): printed as it is, usage lines and all, with no `Error: ` before it.
+ */
+export class CliRefusal extends BerthError {
+  constructor(text: string, exitCode: number) {
+    super('usage', text, { exitCode });
+  }
+}
 
 /** Reports an error the way Docker's CLI does and returns the exit code. */
 export function report(err: unknown, debug = false): number {
+  if (err instanceof CliRefusal) {
+    process.stderr.write(`${err.message}\n`);
+    return err.exitCode;
+  }
   if (isBerthError(err)) {
     process.stderr.write(`Error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`Hint: ${err.hint}\n`);

@@ -1,70 +1,72 @@
 /**
- * A CLI verb is written once and mounted under its long form
- * (`berth image ls`) and, where Docker has one, its short form
- * (`berth images`). This keeps both spellings identical by construction.
+ * A CLI verb is written once, in its own module, and mounted by the command
+ * table (commands/index.ts) under its long form (`berth image ls`) and,
+ * where Docker has one, its short form (`berth images`): both spellings are
+ * the same verb by construction, and the table's mounts are the verb's
+ * aliases in its help.
  *
- * The command table (commands/index.ts) lists each verb as a VerbEntry: its
- * arguments and description, which yargs needs to match the command and print
- * `--help`, and a loader of its module. Only the verb that runs is loaded, so
- * `berth run` does not evaluate the modules (and imports) of fifty others.
+ * The module declares what Docker's command declares: its usage line, its
+ * arguments (which give the arg-count rule, arguments.ts), its flags, and
+ * whether flags end at the first argument. usage.ts renders every help and
+ * usage error from these, for every verb alike. The table holds only the
+ * one-line description and a loader, so `berth run` loads one verb's module
+ * (and its imports), not fifty.
  */
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalOptions } from './main';
+import type { FlagSet } from './flags';
+
+export interface GlobalOptions {
+  root?: string;
+  config?: string;
+  debug?: boolean;
+  'insecure-registry'?: string[];
+}
 
 export interface Verb<A = Record<string, unknown>> {
-  /** yargs command string without the verb name, e.g. '<name>' or '[repository]'. */
+  /** Docker's usage after the command's name, e.g. '[OPTIONS] CONTAINER NEW_NAME'. */
+  usage: string;
+  /** The arguments' names (arguments.ts), e.g. '<container> <name>', '<image> [command..]'. */
   args?: string;
-  describe: string;
-  options?: (y: Argv) => Argv;
+  /** Docker's longer description, printed by --help in place of the table's one line. */
+  long?: string;
+  /** Flags end at the first argument: what follows is the container's command (Docker's SetInterspersed(false)). */
+  flagsEndAtFirstArgument?: boolean;
+  options?: (flags: FlagSet) => FlagSet;
   run: (argv: A & GlobalOptions) => Promise<void> | void;
 }
 
 /** A verb as the command table lists it; `load` returns the verb and runs only when it is used. */
 export interface VerbEntry {
-  args?: string;
   describe: string;
   load: () => Verb<any>;
 }
 
 /** A table entry; the loader is called at most once. */
-export function lazyVerb(args: string | undefined, describe: string, load: () => Verb<any>): VerbEntry {
+export function lazyVerb(describe: string, load: () => Verb<any>): VerbEntry {
   let loaded: Verb<any> | undefined;
-  return { args, describe, load: () => (loaded ??= load()) };
+  return { describe, load: () => (loaded ??= load()) };
 }
 
-function entryOf(verb: Verb<any> | VerbEntry): VerbEntry {
-  return 'load' in verb ? verb : { args: verb.args, describe: verb.describe, load: () => verb };
-}
-
-export function mount<A>(name: string | readonly string[], verb: Verb<A> | VerbEntry): CommandModule {
-  const entry = entryOf(verb);
-  const names = typeof name === 'string' ? [name] : [...name];
-  const [primary, ...aliases] = names;
-  return {
-    command: entry.args ? `${primary} ${entry.args}` : primary,
-    aliases,
-    describe: entry.describe,
-    // yargs calls the builder only for the command it runs (or shows the help of).
-    builder: (y: Argv) => {
-      const options = entry.load().options;
-      return options ? options(y) : y;
-    },
-    handler: async (argv) => {
-      await entry.load().run(argv as unknown as A & GlobalOptions);
-    },
-  };
+/** A verb mounted under a name (and the names Docker also accepts for it, e.g. `ls`, `list`). */
+export interface VerbCommand {
+  kind: 'verb';
+  names: string[];
+  entry: VerbEntry;
 }
 
 /** A noun (`image`, `container`, `system`) whose subcommands are verbs. */
-export function noun(name: string, describe: string, verbs: CommandModule[]): CommandModule {
-  return {
-    command: `${name} <command>`,
-    describe,
-    builder: (y: Argv) => {
-      let parser = y;
-      for (const v of verbs) parser = parser.command(v);
-      return parser.demandCommand(1);
-    },
-    handler: () => undefined,
-  };
+export interface NounCommand {
+  kind: 'noun';
+  names: string[];
+  describe: string;
+  verbs: VerbCommand[];
+}
+
+export type Command = VerbCommand | NounCommand;
+
+export function mount(name: string | readonly string[], entry: VerbEntry): VerbCommand {
+  return { kind: 'verb', names: typeof name === 'string' ? [name] : [...name], entry };
+}
+
+export function noun(name: string, describe: string, verbs: VerbCommand[]): NounCommand {
+  return { kind: 'noun', names: [name], describe, verbs };
 }

@@ -71,3 +71,10 @@ export class StoreError extends BerthError {
     super('store', message, options);
   }
 }
+
+/** A write into a directory that does not exist, typically one another process removed meanwhile. */
+export class DirectoryGoneError extends BerthError {
+  constructor(message: string, options?: BerthErrorOptions) {
+    super('directory-gone', message, options);
+  }
+}

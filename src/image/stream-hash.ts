@@ -4,8 +4,13 @@
  * 100 MB layer on the main thread would serialise with tar parsing and file
  * creation; on a worker it runs beside them. Small streams (most config
  * blobs and small layers) never pay for starting a worker.
+ *
+ * verifiedStream passes content through and ends it only once its digest
+ * is the expected one, for readers of the store that send what they read on
+ * (save): a blob damaged on disk never reaches them whole.
  */
 import { createHash, Hash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 
 const WORKER_THRESHOLD = 8 * 1024 * 1024;
@@ -84,4 +89,33 @@ export class StreamHash {
     this.worker = undefined;
     this.buffered = [];
   }
+}
+
+/**
+ * Passes a stream through while hashing it, holding its last chunk back
+ * until the digest is known: the stream ends when the digest is `expected`,
+ * and fails with `mismatch(actual)` otherwise, so whatever reads it never
+ * receives the whole of content with another digest.
+ */
+export function verifiedStream(expected: string, mismatch: (actual: string) => Error): Transform {
+  const hash = new StreamHash(expected.startsWith('sha512:') ? 'sha512' : 'sha256');
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      const previous = held;
+      held = chunk;
+      callback(null, previous);
+    },
+    flush(callback) {
+      hash.digest().then(
+        (actual) => (actual === expected ? callback(null, held) : callback(mismatch(actual))),
+        (err: Error) => callback(err),
+      );
+    },
+    destroy(err, callback) {
+      hash.dispose();
+      callback(err);
+    },
+  });
 }

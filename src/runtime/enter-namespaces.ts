@@ -15,6 +15,11 @@
  * V8's helpers) never left the host namespaces; unshare(CLONE_FS) gives the
  * main thread its own root and cwd so that setns into a mount namespace is
  * allowed for a multithreaded process.
+ *
+ * Only `run`/`start` come here, to build a container that does not exist
+ * yet. `berth exec` never puts Node in a running container's namespaces:
+ * a process of the container could see and reach it there. berth-init
+ * joins them itself from fds (src/runtime/exec.ts, native/berth-init.c).
  */
 import * as fs from 'node:fs';
 import { CLONE_FS, NAMESPACE_FLAGS, NamespaceKind } from '../sys/namespaces';
@@ -45,30 +50,6 @@ export function withNewNamespaces<T>(changes: readonly NamespaceKind[] | Namespa
     sys.unshare(kinds.reduce((flags, kind) => flags | NAMESPACE_FLAGS[kind], 0));
     try {
       for (const { kind, path } of join) joinNamespace(kind, path, sys);
-      return fn();
-    } finally {
-      stepBack(saved, sys);
-    }
-  } finally {
-    for (const fd of saved.values()) fs.closeSync(fd);
-  }
-}
-
-/**
- * Runs `fn` on the main thread inside a running container's namespaces, given as open fds of
- * /proc/<pid>/ns/<kind> (`berth exec`). The mount namespace is not accepted: once in it, the host path of
- * berth-init is gone, so berth-init joins that one itself. setns(pid) moves only pid_for_children: the next
- * child lands in the container's PID namespace. The same rule as above holds: `fn` must be synchronous.
- */
-export function withNamespacesOf<T>(joined: ReadonlyMap<NamespaceKind, number>, fn: () => T, sys: HostCalls = realHostCalls): T {
-  if (joined.has('mnt')) throw new Error('withNamespacesOf: berth-init joins the mount namespace, not the CLI');
-  const saved = new Map<NamespaceKind, number>();
-  for (const kind of RESTORE_ORDER) {
-    if (joined.has(kind)) saved.set(kind, fs.openSync(`/proc/self/ns/${kind}`, fs.constants.O_RDONLY));
-  }
-  try {
-    try {
-      for (const [kind, fd] of joined) sys.setns(fd, NAMESPACE_FLAGS[kind], `the container's ${kind} namespace`);
       return fn();
     } finally {
       stepBack(saved, sys);

@@ -7,25 +7,30 @@
  * against the container's /etc/passwd and /etc/group, read through /proc/<pid>/root), in its cwd (or -w).
  * Masked and read-only paths need nothing: they are mounts of the container's mount namespace already.
  *
- * Who enters what (runc's split, in spirit):
+ * Who enters what (runc's split, in spirit; CVE-2019-5736). Node never enters the container: berth-init, single-
+ * threaded C, joins every namespace itself from fds, and the container sees nothing of it before its last fork.
  *
- *   CLI (Node, main thread)                          berth-init, exec mode (native/berth-init.c)
+ *   CLI (Node)                                  berth-init (native/berth-init.c)      its child
  *   open /proc/<pid>/ns/{mnt,pid,net,uts,ipc,cgroup}
  *   check the pid is still the container's (start time)
- *   setns(pid, net, uts, ipc, cgroup)                 (never mnt: there the host path of berth-init is gone)
- *   spawn berth-init, fd 5 = the mnt ns fd    ----->  lands in the container's PID namespace
- *   setns back to the host namespaces                 reads the plan, waits for the go byte
- *   cgroup.join(child)
- *   write "g"                                 ----->  setns(fd 5, CLONE_NEWNS): root and cwd become the
- *                                                     container's; [-d: fork, parent exits]; rlimits, tty,
- *                                                     chdir, close fds, no_new_privs, caps, ids, execve
- *   read fd 4 until EOF (an error line = 125/126/127)
+ *   spawn berth-init in the host's namespaces,
+ *     fds 5.. = the namespace fds        ----->  re-exec from a sealed memfd copy,
+ *                                                not dumpable; read the plan
+ *   cgroup.join(berth-init)
+ *   write "g"                             ----->  setns(cgroup, ipc, uts, net, pid, mnt):
+ *                                                root and cwd become the container's;
+ *                                                rlimits, chdir, close fds, no_new_privs,
+ *                                                caps, ids; fork  --------------------->  in the container's PID ns;
+ *                                                relay: signals on, the                 [-d: fork, parent exits];
+ *                                                child's exit as its own                 [tty], pdeathsig, execve
+ *   read fd 4 until EOF (an error line = 125/126/127); berth-init's exit is the command's
  *
- * Without -d the command is the CLI's child (parent-death signal SIGKILL, as foreground `run`). With -d
- * berth-init forks once more and exits, so the command is orphaned while its parent lives in the container's
- * PID namespace: the kernel hands it to that namespace's PID 1 (never to the host's init), it keeps running
- * after the CLI exits, and the container's PID 1 reaps it (an init that does not reap, such as `sleep`, leaves
- * a zombie until the container stops; `run --init` reaps).
+ * Without -d the command is the relay's child (parent-death signal SIGKILL; the relay has one for the CLI, so
+ * killing the CLI kills the command, as with foreground `run`). With -d the child forks once more and exits, so the
+ * command is orphaned while its parent lives in the container's PID namespace: the kernel hands it to that
+ * namespace's PID 1 (never to the host's init), it keeps running after the CLI exits, and the container's PID 1
+ * reaps it (an init that does not reap, such as `sleep`, leaves a zombie until the container stops; `run --init`
+ * reaps). The relay counts as one process of the container's cgroup while the command runs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,7 +42,6 @@ import { InitPlan, capabilityMask } from './init-plan';
 import { initPlanOf, bundlePaths } from './spec-to-init';
 import { spawnInit, StdioSlot, InitProcess } from './init-process';
 import { describeExecError } from './exec-error';
-import { withNamespacesOf } from './enter-namespaces';
 import { resolveUser, applyUser } from './spec/user';
 import { replaceOrAppendEnv } from './spec/env';
 import { CgroupManager } from '../cgroups/manager';
@@ -83,8 +87,10 @@ export interface ExecProcess {
   exited: Promise<number>;
 }
 
-/** The kinds the CLI's thread joins; the mount namespace goes to berth-init (see the header). */
-const CLI_JOINS: NamespaceKind[] = ['pid', 'net', 'uts', 'ipc', 'cgroup'];
+/** The kinds berth-init joins besides the mount namespace, when the container does not share them with us. */
+const ALSO_JOINED: NamespaceKind[] = ['pid', 'net', 'uts', 'ipc', 'cgroup'];
+/** berth-init's fd of the first namespace (0-2 stdio, 3 plan, 4 errors). */
+const FIRST_NAMESPACE_FD = 5;
 const SIGKILL = 9;
 
 function notRunning(state: ContainerState): ConflictError {
@@ -103,21 +109,25 @@ function sameNamespace(pid: number, kind: NamespaceKind): boolean {
   }
 }
 
-/** The container's namespaces as fds, only those it does not share with us (e.g. --network host). */
-function openNamespaces(pid: number): { mnt: number; joined: Map<NamespaceKind, number> } {
-  const joined = new Map<NamespaceKind, number>();
+/** The container's namespaces as fds: its mount namespace, and the others it does not share with us (e.g. --network host). */
+function openNamespaces(pid: number): Map<NamespaceKind, number> {
   const open = (kind: NamespaceKind) => fs.openSync(`/proc/${pid}/ns/${kind}`, fs.constants.O_RDONLY | O_CLOEXEC);
-  const mnt = open('mnt');
+  const namespaces = new Map<NamespaceKind, number>([['mnt', open('mnt')]]);
   try {
-    for (const kind of CLI_JOINS) {
+    for (const kind of ALSO_JOINED) {
       if (!fs.existsSync(`/proc/${pid}/ns/${kind}`) || sameNamespace(pid, kind)) continue;
-      joined.set(kind, open(kind));
+      namespaces.set(kind, open(kind));
     }
   } catch (err) {
-    for (const fd of [mnt, ...joined.values()]) fs.closeSync(fd);
+    for (const fd of namespaces.values()) fs.closeSync(fd);
     throw err;
   }
-  return { mnt, joined };
+  return namespaces;
+}
+
+/** Where berth-init finds each namespace: the fds are passed in the map's order from FIRST_NAMESPACE_FD on. */
+function childNamespaceFds(namespaces: ReadonlyMap<NamespaceKind, number>): Partial<Record<NamespaceKind, number>> {
+  return Object.fromEntries([...namespaces.keys()].map((kind, i) => [kind, FIRST_NAMESPACE_FD + i]));
 }
 
 /** Docker's exec environment: the container's, TERM=xterm with -t, then -e by key; HOME from the user's entry. */
@@ -127,7 +137,7 @@ function execEnv(spec: Spec, options: ExecOptions): string[] {
   return replaceOrAppendEnv(base, options.env ?? []);
 }
 
-function execPlan(spec: Spec, state: ContainerState, rootFd: number, options: ExecOptions): InitPlan {
+function execPlan(spec: Spec, state: ContainerState, rootFd: number, options: ExecOptions, namespaces: ReadonlyMap<NamespaceKind, number>): InitPlan {
   const forExec: Spec = { ...spec, process: { ...spec.process, env: execEnv(spec, options) } };
   const userSpec = options.user ?? spec.annotations?.['berth.user'] ?? '';
   applyUser(forExec, resolveUser(userSpec, readFileInRoot(rootFd, '/etc/passwd'), readFileInRoot(rootFd, '/etc/group')));
@@ -148,7 +158,7 @@ function execPlan(spec: Spec, state: ContainerState, rootFd: number, options: Ex
     readonlyRootfs: false,
     parentDeathSignal: options.detach ? undefined : SIGKILL,
     detach: options.detach,
-    execMountNamespaceFd: 5,
+    execNamespaces: childNamespaceFds(namespaces),
   };
 }
 
@@ -157,7 +167,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
   if (state.status !== 'running' || !state.pid) throw notRunning(state);
   const spec = readSpec(state.bundle);
   const pid = state.pid;
-  const { mnt, joined } = openNamespaces(pid);
+  const namespaces = openNamespaces(pid);
   let rootFd: number | undefined;
   let terminal: number | undefined;
   let init: InitProcess;
@@ -165,7 +175,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
     rootFd = openat2(AT_FDCWD, `/proc/${pid}/root`, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 }, `the root of container \`${state.name}\``);
     // The fds are pinned now: if the pid still has the container's start time, they are the container's.
     if (!processIsContainer(state)) throw notRunning({ ...state, status: 'stopped' });
-    const plan = execPlan(spec, state, rootFd, options);
+    const plan = execPlan(spec, state, rootFd, options, namespaces);
     let stdio = options.stdio;
     let slave: number | undefined;
     if (options.tty) {
@@ -176,7 +186,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
       stdio = [slave, slave, slave];
     }
     try {
-      init = withNamespacesOf(joined, () => spawnInit({ ...plan, tty: options.tty }, stdio, [mnt]));
+      init = spawnInit({ ...plan, tty: options.tty }, stdio, [...namespaces.values()]);
     } finally {
       if (slave !== undefined) close(slave);
     }
@@ -185,7 +195,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
     throw err;
   } finally {
     if (rootFd !== undefined) close(rootFd);
-    for (const fd of [mnt, ...joined.values()]) fs.closeSync(fd);
+    for (const fd of namespaces.values()) fs.closeSync(fd);
   }
   try {
     // Before the go byte: the command never runs outside the container's cgroup.

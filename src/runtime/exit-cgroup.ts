@@ -1,6 +1,6 @@
 /**
  * What happens to a container's cgroup once the exit of its run is
- * reconciled into the state (ContainerStore.load): the kernel's OOM-kill
+ * recorded in the state (ContainerStore.reconcileHeld): the kernel's OOM-kill
  * count is read first (v1 memory.oom_control `oom_kill`, v2 memory.events
  * `oom_kill`: Docker's State.OOMKilled), then the empty cgroup is removed,
  * as Docker does when a container stops. A restart or `start` creates it

@@ -38,7 +38,12 @@ export function restartPolicyPath(bundle: string): string {
 }
 
 export function markStoppedByUser(bundle: string): void {
-  fs.writeFileSync(manuallyStoppedPath(bundle), '');
+  try {
+    fs.writeFileSync(manuallyStoppedPath(bundle), '');
+  } catch (err) {
+    // Removed meanwhile: nothing is left to restart (and its directory must not come back).
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 export function clearStoppedByUser(bundle: string): void {

@@ -5,11 +5,12 @@
  *   record  = key "=" value NUL            value: any bytes but NUL (UTF-8 here)
  *   order   = rootfs cwd arg* env* uid gid group* nonewprivs? cap.bounding cap.effective cap.permitted
  *             cap.inheritable cap.ambient rlimit* mask* readonly* proc? cgroupns? cgroupfs-records? pdeathsig?
- *             rootfs.readonly? trace? tty? exec? setns.mnt? detach?
+ *             rootfs.readonly? trace? tty? exec? setns.<kind>* detach?
  *   cgroupfs-records = "cgroupfs=" destination  "cgroupfs.readonly=1"?  ("cgroupfs.v1=" dir ":" options)*
  *             ("cgroupfs.link=" name ":" target)*     no cgroupfs.v1 record: one cgroup2 mount (v2)
- *   exec mode (`berth exec`): exec=1 setns.mnt=<fd> [detach=1]; no rootfs record, and berth-init joins the
- *             mount namespace open at that fd instead of building one (see native/berth-init.c)
+ *   exec mode (`berth exec`): exec=1 ("setns." kind "=" fd)* [detach=1], kind in pid net uts ipc cgroup mnt (mnt
+ *             always); no rootfs record: berth-init joins the namespaces open at those fds of its own instead of
+ *             building any, then forks the command into the PID namespace (see native/berth-init.c)
  *   cap.*   = lower-case hex bitmask (bit n = capability n)      rlimit = NAME ":" soft ":" hard
  *   soft, hard = decimal | "unlimited"                           flags are written only when set, as "=1"
  *
@@ -18,6 +19,7 @@
 import { ExitCode } from '../errors/exit-codes';
 import { UsageError } from '../errors/kinds';
 import { CAPABILITIES, capabilitiesInMask } from './spec/capabilities';
+import type { NamespaceKind } from '../sys/namespaces';
 
 export { CAPABILITIES };
 
@@ -46,10 +48,10 @@ export interface InitPlan {
   /** fd 0 is a pty slave: berth-init makes it the controlling terminal (setsid, TIOCSCTTY). */
   tty?: boolean;
   /**
-   * Exec mode: run in an existing container. berth-init joins the mount namespace open at this fd (one of its
-   * inherited fds, above 4) and skips proc/pivot_root/masks/read-only steps; `rootfs` is not sent.
+   * Exec mode: run in an existing container. berth-init joins the namespaces open at these fds of its own (inherited,
+   * above 4; `mnt` is required) and skips proc/pivot_root/masks/read-only steps; `rootfs` is not sent.
    */
-  execMountNamespaceFd?: number;
+  execNamespaces?: Partial<Record<NamespaceKind, number>>;
   /** Exec mode: fork once more so the command is orphaned inside the container (reaped by its PID 1). */
   detach?: boolean;
 }
@@ -164,6 +166,18 @@ function cgroupMountRecords(m: CgroupMountPlan): string[] {
   return records;
 }
 
+/** setns.<kind>=<fd> in a fixed order; berth-init joins them in its own (the mount namespace last). */
+const EXEC_NAMESPACES: NamespaceKind[] = ['pid', 'net', 'uts', 'ipc', 'cgroup', 'mnt'];
+
+function namespaceRecords(fds: Partial<Record<NamespaceKind, number>>): string[] {
+  if (fds.mnt === undefined) throw invalid('encode init plan: exec mode needs the mount namespace');
+  return EXEC_NAMESPACES.filter((kind) => fds[kind] !== undefined).map((kind) => {
+    const fd = fds[kind]!;
+    if (!Number.isInteger(fd) || fd <= 4) throw invalid(`encode init plan: the ${kind} namespace fd must be above 4, got \`${fd}\``);
+    return record(`setns.${kind}`, fd);
+  });
+}
+
 /** The plan's records, ending with `end=1\0`; the caller writes GO_BYTE later. */
 export function encodeInitPlan(plan: InitPlan): Buffer {
   if (plan.args.length === 0) throw invalid('encode init plan: no command given');
@@ -173,7 +187,7 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   if ((caps.ambient & ~(caps.permitted & caps.inheritable)) !== 0n) {
     throw invalid('encode init plan: ambient capabilities must be permitted and inheritable');
   }
-  const exec = plan.execMountNamespaceFd !== undefined;
+  const exec = plan.execNamespaces !== undefined;
   const records: string[] = [
     ...(exec ? [] : [absolute('rootfs', plan.rootfs)]),
     absolute('cwd', plan.cwd),
@@ -206,11 +220,7 @@ export function encodeInitPlan(plan: InitPlan): Buffer {
   if (plan.readonlyRootfs) records.push(record('rootfs.readonly', 1));
   if (plan.trace) records.push(record('trace', 1));
   if (plan.tty) records.push(record('tty', 1));
-  if (exec) {
-    const fd = plan.execMountNamespaceFd!;
-    if (!Number.isInteger(fd) || fd <= 4) throw invalid(`encode init plan: the mount namespace fd must be above 4, got \`${fd}\``);
-    records.push(record('exec', 1), record('setns.mnt', fd));
-  }
+  if (exec) records.push(record('exec', 1), ...namespaceRecords(plan.execNamespaces!));
   if (plan.detach) {
     if (!exec) throw invalid('encode init plan: `detach` is for exec mode only');
     records.push(record('detach', 1));

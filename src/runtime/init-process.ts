@@ -1,8 +1,11 @@
 /**
- * Spawning native/build/berth-init and reading its verdict. The plan goes
- * down fd 3; the go byte follows once the caller has put the child in its
- * cgroup; fd 4 carries one error line if anything failed before execve
- * (EOF without a line means the user's command is running).
+ * Spawning native/build/berth-init (for `berth exec`; `run` goes through
+ * berth-monitor) and reading its verdict. The plan goes down fd 3; the go
+ * byte follows once the caller has put the child in its cgroup; fd 4
+ * carries one error line if anything failed before execve (EOF without a
+ * line means the user's command is running). berth-init's first act is to
+ * re-exec itself from a sealed memfd copy, in the caller's namespaces,
+ * before it joins any of the container's (native/berth-init.c).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,10 +45,11 @@ export function initBinary(): string {
 }
 
 /**
- * Must be called where the child should land (inside the new namespaces): spawn is synchronous.
- * `extraFds` become the child's fds 5, 6, ... (exec mode passes the container's mount namespace there).
+ * Spawns berth-init in the caller's own namespaces. `extraFds` become the child's fds 5, 6, ... (exec mode passes
+ * the container's namespaces there; berth-init joins them itself).
  */
 export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlot], extraFds: number[] = []): InitProcess {
+  const encoded = encodeInitPlan(plan); // before the spawn: a plan that cannot be encoded starts nothing
   const child = spawn(initBinary(), [], {
     stdio: [...stdio, 'pipe', 'pipe', ...extraFds] as StdioOptions,
     env: {},
@@ -56,7 +60,7 @@ export function spawnInit(plan: InitPlan, stdio: [StdioSlot, StdioSlot, StdioSlo
   const planPipe = child.stdio[3] as Writable;
   const errorPipe = child.stdio[4] as Readable;
   planPipe.on('error', () => undefined); // berth-init may die before reading: its exit tells why
-  planPipe.write(encodeInitPlan(plan));
+  planPipe.write(encoded);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

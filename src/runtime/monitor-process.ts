@@ -99,6 +99,8 @@ function monitorArgs(request: MonitorRequest): { args: string[]; extra: number[]
 }
 
 export function spawnMonitor(request: MonitorRequest): MonitorProcess {
+  // Encoded first: a plan that cannot be encoded (a NUL byte) fails here, a plain error, before anything runs.
+  const plan = encodeInitPlan(request.plan);
   const { args, extra } = monitorArgs(request);
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
   if (process.env.BERTH_CONFIG) env.BERTH_CONFIG = process.env.BERTH_CONFIG;
@@ -121,7 +123,7 @@ export function spawnMonitor(request: MonitorRequest): MonitorProcess {
     statusPipe.on('close', () => {
       const pid = /^pid (\d+)$/m.exec(text);
       if (pid) {
-        planPipe.write(encodeInitPlan(request.plan));
+        planPipe.write(plan);
         resolve(Number(pid[1]));
         return;
       }

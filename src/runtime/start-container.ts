@@ -25,6 +25,7 @@ import { resourcesOf } from './resources';
 import { attachSocketPath, Attachment, connectAttach } from './attach-client';
 import { NamespaceKind } from '../sys/namespaces';
 import { close } from '../sys/fs-at';
+import { crashPoint } from '../sys/crash-point';
 
 export interface StartOptions {
   /** The data root, for the monitor's `rm -f` of a --rm container and its restarts. */
@@ -134,6 +135,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     state.oomKilled = false;
     state.restartCount = restartCount;
     containers.save(state, { durable: true });
+    crashPoint('start:before-go');
     monitor.go();
     const failure = await monitor.started;
     if (failure) {

@@ -4,9 +4,17 @@
  * bundle) plus what Docker shows (name, image, times, exit code). The pid
  * is stored with its start time (field 22 of /proc/<pid>/stat), so a pid
  * reused by another process is never taken for the container.
+ *
+ * A state.json that does not parse, or lacks a field every container has,
+ * is read as a `dead` record (recordFromText): the ID from its directory,
+ * whatever else the file still shows, and the reason in `error`, as Docker
+ * shows a container it cannot make sense of. Such a record is never written
+ * back; `rm -f` removes it with what can be found.
  */
 import * as fs from 'node:fs';
-import { OciStatus } from './status';
+import { processStartTime } from '../sys/proc-stat';
+import { OciStatus, RECORDED_STATUSES } from './status';
+import { DEFAULT_CGROUP_PARENT } from './spec/defaults';
 import type { ContainerConfig } from '../image/oci-types';
 
 export interface ContainerState {
@@ -34,7 +42,7 @@ export interface ContainerState {
   oomKilled?: boolean;
   /** Docker's Restarting: stopped, with the restart policy waiting out its back-off (derived on every read, restart-pending.ts). */
   restarting?: boolean;
-  /** Set when the exit was not seen by berth (the monitor died): Docker shows such containers as exited (255)... */
+  /** Docker's State.Error: why a `dead` record could not be read. */
   error?: string;
   labels: Record<string, string>;
   autoRemove: boolean;
@@ -43,6 +51,8 @@ export interface ContainerState {
   hostConfig: HostConfigSummary;
   /** The volumes mounted in the container (Docker's MountPoints of type volume). */
   volumes?: VolumeMountPoint[];
+  /** The container's cgroup (the spec's linux.cgroupsPath), kept here so that rm finds it without config.json. */
+  cgroupsPath?: string;
 }
 
 export interface VolumeMountPoint {
@@ -94,18 +104,7 @@ export interface MountPointRecord {
   Propagation: string;
 }
 
-/** Start time of a process in clock ticks since boot, or undefined when it is gone. */
-export function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // comm (field 2) may hold spaces and parentheses: split after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
-}
+export { processStartTime };
 
 /** True when the state's pid still names the container's process (same start time), and it is not a zombie. */
 export function processIsContainer(state: Pick<ContainerState, 'pid' | 'pidStartTime'>): boolean {
@@ -117,4 +116,134 @@ export function processIsContainer(state: Pick<ContainerState, 'pid' | 'pidStart
   } catch {
     return false;
   }
+}
+
+/** The cgroup of a container when neither its state nor its spec tells (build-spec.ts makes it so). */
+export function conventionalCgroupPath(id: string): string {
+  return `${DEFAULT_CGROUP_PARENT}/${id}`;
+}
+
+/**
+ * Every cgroup the container may have, most trusted first: the one its state
+ * recorded, its spec's (when config.json can be read), the convention's.
+ * The first is the one to act on; removal takes them all (and rm -f of a
+ * dead record kills what they hold), so only paths that end in the
+ * container's own ID count: a damaged file never points rm at another
+ * cgroup.
+ */
+export function cgroupPathsOf(state: Pick<ContainerState, 'id' | 'cgroupsPath'>, specPath: () => string | undefined): string[] {
+  let fromSpec: string | undefined;
+  try {
+    fromSpec = specPath();
+  } catch {
+    fromSpec = undefined; // config.json is missing or damaged
+  }
+  const paths = [state.cgroupsPath, fromSpec, conventionalCgroupPath(state.id)];
+  const own = (p: unknown): p is string => typeof p === 'string' && p.startsWith('/') && p.endsWith(`/${state.id}`);
+  return [...new Set(paths.filter(own))];
+}
+
+export function defaultHostConfig(): HostConfigSummary {
+  return {
+    networkMode: 'none',
+    privileged: false,
+    readonlyRootfs: false,
+    tty: false,
+    interactive: false,
+    init: false,
+    restartPolicy: { name: 'no', maximumRetryCount: 0 },
+    portBindings: {},
+    binds: [],
+    anonymousVolumes: [],
+  };
+}
+
+type FieldCheck = (v: unknown) => boolean;
+const isString: FieldCheck = (v) => typeof v === 'string';
+const isObject: FieldCheck = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The fields every state has, and what they must be (the rest is optional). */
+const REQUIRED: ReadonlyArray<[keyof ContainerState, FieldCheck]> = [
+  ['id', isString],
+  ['status', (v) => (RECORDED_STATUSES as readonly unknown[]).includes(v)],
+  ['bundle', isString],
+  ['name', isString],
+  ['image', isString],
+  ['imageId', isString],
+  ['command', (v) => Array.isArray(v) && v.every(isString)],
+  ['created', isString],
+  ['labels', isObject],
+  ['hostConfig', (v) => isObject(v) && isObject((v as HostConfigSummary).restartPolicy)],
+];
+
+/** What is wrong with a parsed state, or undefined when it is whole. */
+function defectOf(value: unknown, id: string): string | undefined {
+  if (!isObject(value)) return 'not a JSON object';
+  const record = value as Record<string, unknown>;
+  for (const [field, ok] of REQUIRED) {
+    if (!(field in record)) return `\`${field}\` is missing`;
+    if (!ok(record[field])) return `\`${field}\` is invalid`;
+  }
+  return record.id === id ? undefined : `\`id\` is \`${String(record.id)}\`, not the directory's`;
+}
+
+/** Top-level string fields still legible in a file cut short (JSON.stringify(_, null, 2) puts them at two spaces). */
+function legibleStrings(text: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const m of text.matchAll(/^ {2}"(\w+)": ("(?:[^"\\\n]|\\.)*"),?$/gm)) {
+    if (m[1] in found) continue;
+    try {
+      found[m[1]] = JSON.parse(m[2]) as string;
+    } catch {
+      // a string cut in the middle of an escape
+    }
+  }
+  return found;
+}
+
+export interface RecordSource {
+  /** The container's ID: its directory's name. */
+  id: string;
+  /** The container's directory (its bundle). */
+  dir: string;
+  /** The state file, for the reason shown. */
+  file: string;
+  /** Creation time to show when the file does not tell (the directory's). */
+  created: () => string;
+}
+
+/** The `dead` record of a container whose state cannot be read, from what `salvaged` still tells. */
+export function deadRecord(source: RecordSource, reason: string, salvaged: Record<string, unknown> = {}): ContainerState {
+  const text = (field: string): string | undefined => (typeof salvaged[field] === 'string' ? (salvaged[field] as string) : undefined);
+  return {
+    ociVersion: text('ociVersion') ?? '1.0.2',
+    id: source.id,
+    status: 'dead',
+    bundle: source.dir,
+    name: text('name') ?? '',
+    image: text('image') ?? '',
+    imageId: text('imageId') ?? '',
+    command: [],
+    created: text('created') ?? source.created(),
+    labels: {},
+    autoRemove: false,
+    restartCount: 0,
+    hostConfig: defaultHostConfig(),
+    cgroupsPath: text('cgroupsPath'),
+    error: `read container state \`${source.file}\`: ${reason}`,
+  };
+}
+
+/** The state in a state.json's text: the record it holds, or the `dead` record of a damaged one. */
+export function recordFromText(text: string, source: RecordSource): ContainerState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    const reason = text.trim() === '' ? 'the file is empty' : (err as Error).message;
+    return deadRecord(source, reason, legibleStrings(text));
+  }
+  const defect = defectOf(parsed, source.id);
+  if (defect) return deadRecord(source, defect, isObject(parsed) ? (parsed as Record<string, unknown>) : {});
+  return parsed as ContainerState;
 }

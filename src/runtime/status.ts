@@ -1,12 +1,17 @@
 /**
  * Container status. The state file holds the OCI runtime-spec statuses
- * (creating, created, running, stopped) plus `paused`; the CLI and the
- * library show Docker's words. Transitions are an explicit table, and
- * errors name where a container is and what was asked of it.
+ * (creating, created, running, stopped) plus `paused`; a record that cannot
+ * be read is `dead` (never written: state.ts). The CLI and the library show
+ * Docker's words. Transitions are an explicit table, and errors name where
+ * a container is and what was asked of it.
  */
 import { ConflictError } from '../errors/kinds';
 
-export type OciStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+/** The statuses a state file may hold. */
+export const RECORDED_STATUSES = ['creating', 'created', 'running', 'paused', 'stopped'] as const;
+export type RecordedStatus = (typeof RECORDED_STATUSES)[number];
+/** What a container is: a recorded status, or `dead` when its record cannot be read. */
+export type OciStatus = RecordedStatus | 'dead';
 export type DockerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
 
 /** A container whose processes are there: running, or frozen by pause (what `ps` lists, `stop` acts on). */
@@ -21,7 +26,7 @@ const ALLOWED: Record<Action, readonly OciStatus[]> = {
   kill: ['running', 'paused'],
   pause: ['running'],
   resume: ['paused'],
-  delete: ['created', 'stopped'],
+  delete: ['created', 'stopped', 'dead'],
   exec: ['running'],
   attach: ['running'],
 };
@@ -34,6 +39,8 @@ export function canDo(action: Action, status: OciStatus): boolean {
 export function dockerStatus(status: OciStatus, dead = false): DockerStatus {
   if (dead) return 'dead';
   switch (status) {
+    case 'dead':
+      return 'dead';
     case 'creating':
     case 'created':
       return 'created';

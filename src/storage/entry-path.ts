@@ -1,7 +1,7 @@
 /**
  * Lexical cleaning of tar entry names, the first of two safety nets (the
  * second is resolving every parent through openat2 with RESOLVE_BENEATH and
- * RESOLVE_NO_SYMLINKS, see layer-writer.ts). Like Docker, a leading `/` is
+ * RESOLVE_NO_SYMLINKS, see tree-writer.ts). Like Docker, a leading `/` is
  * stripped and the entry stays inside the layer (`/../x` is `x`); `..` that
  * climbs above the root of a relative name is an error.
  */

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { copyableXattrs } from './lower-layers';
 import { TAR_END, TarEntry, TarEntryType, encodeTarHeader, tarPadding } from './tar-writer';
-import { O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS, close, openat2 } from '../sys/fs-at';
+import { O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS, close, devNumbers, openat2 } from '../sys/fs-at';
 
 /** One item of a tar stream: a header, and for regular files where to read the content. */
 export interface TarItem {
@@ -45,13 +45,6 @@ export function tarTypeOf(stat: fs.BigIntStats): TarEntryType | undefined {
   return undefined; // sockets do not go into archives
 }
 
-/** glibc's major()/minor() of a dev_t. */
-function deviceNumbers(rdev: bigint): { devmajor: number; devminor: number } {
-  const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
-  const devminor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
-  return { devmajor, devminor };
-}
-
 /**
  * The tar item for the host entry `layer/rel` (`stat` from lstat), named
  * `rel` in the archive; undefined for sockets. xattrs are copied except
@@ -73,7 +66,7 @@ export function itemFromStat(layer: string, rel: string, stat: fs.BigIntStats, l
     xattrs: copyableXattrs(path),
   };
   if (type === 'symlink') entry.linkname = fs.readlinkSync(path);
-  if (type === 'character-device' || type === 'block-device') Object.assign(entry, deviceNumbers(stat.rdev));
+  if (type === 'character-device' || type === 'block-device') [entry.devmajor, entry.devminor] = devNumbers(stat.rdev);
   if (type !== 'file') return { entry };
   const first = links.linkTarget(stat, name);
   if (first !== undefined) return { entry: { ...entry, type: 'link', linkname: first, xattrs: [] } };

@@ -1,7 +1,7 @@
 /**
  * Unpacked layers, one directory per chain ID: layers/<hex>/diff is an
  * overlayfs lowerdir, layers/<hex>/layer.json its record. A layer is built
- * in layers/.incomplete-<pid>-<rand>/ and renamed into place only when whole,
+ * in layers/.incomplete-<pid>@<start time>-<rand>/ and renamed into place only when whole,
  * so an interrupted unpack is never mistaken for a layer (and is swept once
  * its process is gone).
  */
@@ -12,7 +12,7 @@ import { DataRoot } from '../config/layout';
 import { digestHex } from '../image/digest';
 import { readJsonIfExists, writeJsonAtomic, fsyncDirectory } from '../sys/atomic-file';
 import { DigestMismatchError, NotFoundError } from '../errors/kinds';
-import { processAlive } from '../image/store/blob-store';
+import { ownerAlive, ownerTag } from '../image/store/blob-store';
 
 export interface LayerRecord {
   chainId: string;
@@ -75,7 +75,7 @@ export class LayerStore {
   ): Promise<LayerRecord> {
     if (this.has(chainId)) return this.get(chainId);
     fs.mkdirSync(this.layout.layers, { recursive: true });
-    const work = path.join(this.layout.layers, `${INCOMPLETE}${process.pid}-${randomBytes(6).toString('hex')}`);
+    const work = path.join(this.layout.layers, `${INCOMPLETE}${ownerTag()}-${randomBytes(6).toString('hex')}`);
     const diff = path.join(work, 'diff');
     fs.mkdirSync(diff, { recursive: true, mode: 0o755 });
     try {
@@ -105,7 +105,7 @@ export class LayerStore {
     const dir = this.dir(chainId);
     if (!fs.existsSync(dir)) return;
     // Rename first so a half-deleted layer is never seen as whole.
-    const doomed = path.join(this.layout.layers, `${INCOMPLETE}${process.pid}-${randomBytes(6).toString('hex')}`);
+    const doomed = path.join(this.layout.layers, `${INCOMPLETE}${ownerTag()}-${randomBytes(6).toString('hex')}`);
     fs.renameSync(dir, doomed);
     fs.rmSync(doomed, { recursive: true, force: true });
   }
@@ -123,8 +123,7 @@ export class LayerStore {
     if (!fs.existsSync(this.layout.layers)) return;
     for (const name of fs.readdirSync(this.layout.layers)) {
       if (!name.startsWith(INCOMPLETE)) continue;
-      const pid = Number(name.slice(INCOMPLETE.length).split('-')[0]);
-      if (!processAlive(pid)) fs.rmSync(path.join(this.layout.layers, name), { recursive: true, force: true });
+      if (!ownerAlive(name.slice(INCOMPLETE.length).split('-')[0])) fs.rmSync(path.join(this.layout.layers, name), { recursive: true, force: true });
     }
   }
 }

@@ -6,7 +6,7 @@
  * parent directories) into the layer being unpacked.
  */
 import * as fs from 'node:fs';
-import { lgetxattr, llistxattr } from '../sys/fs-at';
+import { getxattr, lgetxattr, listxattr, llistxattr } from '../sys/fs-at';
 import { OVERLAY_OPAQUE_XATTR, isOpaqueXattrValue, isOverlayWhiteout, isOverlayXattr } from './whiteout';
 
 export interface LowerEntry {
@@ -41,12 +41,16 @@ export function findInLowerLayers(lowerDirs: readonly string[], relPath: string)
   return undefined;
 }
 
-/** The xattrs of `path` itself worth copying up: everything but overlayfs metadata. */
-export function copyableXattrs(path: string): Array<[string, Buffer]> {
+/**
+ * The xattrs of `path` itself worth copying: everything but overlayfs
+ * metadata. With `follow`, a final symlink is followed: for a
+ * /proc/self/fd/N path, the xattrs of that fd's own inode.
+ */
+export function copyableXattrs(path: string, follow = false): Array<[string, Buffer]> {
   const xattrs: Array<[string, Buffer]> = [];
-  for (const name of llistxattr(path)) {
+  for (const name of follow ? listxattr(path) : llistxattr(path)) {
     if (isOverlayXattr(name)) continue;
-    const value = lgetxattr(path, name);
+    const value = follow ? getxattr(path, name) : lgetxattr(path, name);
     if (value !== undefined) xattrs.push([name, value]);
   }
   return xattrs;

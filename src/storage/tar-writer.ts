@@ -1,13 +1,16 @@
 /**
- * Writing tar headers ourselves: ustar blocks, with a PAX header before
+ * Writing tar archives ourselves: ustar blocks, with a PAX header before
  * them when a value does not fit (long names, big ids or sizes) and for
  * xattrs (`SCHILY.xattr.*`), whose values stay binary (tar-stream's packer
  * would encode them as UTF-8 text and mangle `security.capability`).
- * Pure: no filesystem.
+ * Headers are pure; writeTar() writes tree entries to an fd synchronously
+ * (`cp CONTAINER:SRC -` runs where nothing asynchronous may).
  */
+import * as fs from 'node:fs';
 import { PAX_XATTR_PREFIX } from './tar-pax';
+import type { TreeEntry, TreeEntryType } from './tree-entry';
 
-export type TarEntryType = 'file' | 'link' | 'symlink' | 'character-device' | 'block-device' | 'directory' | 'fifo';
+export type TarEntryType = TreeEntryType;
 
 export interface TarEntry {
   /** Layer-relative path without a leading `/` or `./`; directories end with `/`. */
@@ -57,6 +60,49 @@ export function encodeTarHeader(entry: TarEntry): Buffer {
   paxHeader[156] = 'x'.charCodeAt(0);
   writeChecksum(paxHeader);
   return Buffer.concat([paxHeader, body, tarPadding(body.length), header]);
+}
+
+/** The tar header of a tree entry (whole-second mtime, as Docker's archives). */
+function tarEntryOf(entry: TreeEntry): TarEntry {
+  return {
+    name: entry.type === 'directory' ? `${entry.name}/` : entry.name,
+    type: entry.type,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.type === 'file' ? entry.size : 0,
+    mtime: entry.mtime.sec,
+    linkname: entry.linkname,
+    devmajor: entry.devmajor,
+    devminor: entry.devminor,
+    xattrs: entry.xattrs,
+  };
+}
+
+/** Bytes one entry takes in a tar archive (headers plus padded content). */
+export function tarSizeOf(entry: TreeEntry): number {
+  return encodeTarHeader(tarEntryOf(entry)).length + entry.size + tarPadding(entry.size).length;
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
+}
+
+/** Writes `entries` as a tar archive to `fd`; returns the archive's size. */
+export function writeTar(entries: Iterable<TreeEntry>, fd: number): number {
+  let bytes = 0;
+  for (const entry of entries) {
+    const header = encodeTarHeader(tarEntryOf(entry));
+    writeAll(fd, header);
+    bytes += header.length;
+    if (entry.type !== 'file' || entry.content === undefined) continue;
+    for (const chunk of entry.content()) writeAll(fd, chunk);
+    const padding = tarPadding(entry.size);
+    writeAll(fd, padding);
+    bytes += entry.size + padding.length;
+  }
+  writeAll(fd, TAR_END);
+  return bytes + TAR_END.length;
 }
 
 const MAX_OCTAL_7 = 0o7777777;

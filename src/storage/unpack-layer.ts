@@ -5,19 +5,20 @@
  *
  *   source -> count compressed bytes -> decompress -> sha256 -> tar-stream extract
  *                                                                    |
- *                     entry path cleaned (entry-path.ts), whiteouts mapped
- *                     (whiteout.ts), written fd-relative (layer-writer.ts)
+ *                     entry path cleaned (entry-path.ts), metadata read
+ *                     (tar-reader.ts), whiteouts mapped (whiteout.ts),
+ *                     written through fds (layer-writer.ts, tree-writer.ts)
  */
 import { Transform, TransformCallback, pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidContentError, UnsafeEntryError } from '../errors';
-import type { Timespec } from '../sys/fs-at';
 import { decompressStream } from './decompress';
 import { cleanEntryPath } from './entry-path';
-import { EntryMetadata, LayerWriter } from './layer-writer';
-import { keepBinaryPaxXattrs, paxId, paxTime, paxXattrs } from './tar-pax';
-import { isOverlayXattr, whiteoutFromTarPath } from './whiteout';
+import { LayerWriter } from './layer-writer';
+import { keepBinaryPaxXattrs } from './tar-pax';
+import { TarHeader, metadataOfHeader } from './tar-reader';
+import { whiteoutFromTarPath } from './whiteout';
 import { StreamHash } from '../image/stream-hash';
 
 export interface UnpackOptions {
@@ -34,7 +35,6 @@ export interface UnpackResult {
   size: number;
 }
 
-type TarHeader = Omit<tar.Header, 'type' | 'pax'> & { type: tar.Header['type'] | null; pax?: Record<string, unknown> | null };
 type EntryStream = AsyncIterable<Uint8Array>;
 
 export async function unpackLayer(
@@ -84,7 +84,7 @@ async function applyEntry(writer: LayerWriter, header: TarHeader, stream: EntryS
   if (path === '' && type !== 'directory') {
     throw new InvalidContentError(`unpack layer: entry \`${entry}\` of type ${type} names the layer root`);
   }
-  const meta = metadataOf(header);
+  const meta = metadataOfHeader(header);
   switch (type) {
     case 'file':
     case 'contiguous-file':
@@ -121,25 +121,6 @@ function hardlinkTarget(entry: string, linkname: string): string {
       cause: err,
     });
   }
-}
-
-function metadataOf(header: TarHeader): EntryMetadata {
-  const pax = header.pax ?? undefined;
-  const mtime = paxTime(pax?.mtime) ?? timespecOfMs(header.mtime?.getTime() ?? 0);
-  return {
-    mode: (header.mode ?? 0) & 0o7777,
-    uid: paxId(pax?.uid) ?? header.uid ?? 0,
-    gid: paxId(pax?.gid) ?? header.gid ?? 0,
-    mtime,
-    atime: paxTime(pax?.atime) ?? mtime,
-    // trusted.overlay.* from a tar would forge whiteouts or redirects: only our own conversion sets them.
-    xattrs: paxXattrs(pax).filter(([name]) => !isOverlayXattr(name)),
-  };
-}
-
-function timespecOfMs(ms: number): Timespec {
-  const sec = Math.floor(ms / 1000);
-  return { sec, nsec: (ms - sec * 1000) * 1_000_000 };
 }
 
 async function drain(stream: EntryStream): Promise<void> {

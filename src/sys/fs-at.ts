@@ -1,8 +1,11 @@
 /**
- * fd-relative filesystem calls: the layer unpacker resolves every parent
- * through a directory fd with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)
- * and creates entries relative to it, so a crafted tar cannot steer a write
- * outside the layer through `..` or a symlink it planted earlier.
+ * fd-relative filesystem calls: the tree writer (storage/tree-writer.ts)
+ * resolves every parent through a directory fd with openat2 and creates
+ * entries relative to it, then changes metadata only through an fd of the
+ * entry it created (fchown/fchmod/futimens/fsetxattr, or for an O_PATH fd
+ * the *at calls with AT_EMPTY_PATH and /proc/self/fd/N, which the kernel
+ * resolves to that very inode, a symlink included), so nothing a crafted
+ * tar or a racing container plants can steer a write elsewhere.
  *
  * Each wrapper throws a SyscallError naming the call and its subject (by
  * default the path in backticks); pass `subject` to name a tar entry instead.
@@ -22,7 +25,9 @@ export const O_WRONLY = 0o1;
 export const O_RDWR = 0o2;
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
+export const O_NOCTTY = 0o400;
 export const O_TRUNC = 0o1000;
+export const O_NONBLOCK = 0o4000;
 export const O_DIRECTORY = 0o200000;
 export const O_NOFOLLOW = 0o400000;
 export const O_CLOEXEC = 0o2000000;
@@ -54,6 +59,18 @@ export function makedev(major: number, minor: number): bigint {
   const ma = BigInt(major >>> 0);
   const mi = BigInt(minor >>> 0);
   return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
+}
+
+/** glibc's major() and minor() of a dev_t. */
+export function devNumbers(rdev: bigint): [number, number] {
+  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+  return [major, minor];
+}
+
+/** The /proc/self/fd path that names an open fd: calls that follow it act on the fd's own inode (a symlink's too). */
+export function fdPath(fd: number): string {
+  return `/proc/self/fd/${fd}`;
 }
 
 function subjectOf(path: string, subject: string | undefined): string {
@@ -117,6 +134,22 @@ export function fchownat(dirfd: number, path: string, uid: number, gid: number, 
   check(fn(dirfd, path, uid, gid, flags), 'fchownat', subjectOf(path, subject));
 }
 
+/** fchmod(2) on an fd that is not O_PATH. */
+export function fchmod(fd: number, mode: number, subject?: string): void {
+  const fn = libcFunction('int fchmod(int fd, uint32_t mode)');
+  check(fn(fd, mode), 'fchmod', subject ?? `fd ${fd}`);
+}
+
+/** readlinkat(2); an empty `path` reads the symlink an O_PATH | O_NOFOLLOW `dirfd` names. */
+export function readlinkat(dirfd: number, path: string, subject?: string): string {
+  const fn = libcFunction('long readlinkat(int dirfd, const char *path, void *buf, size_t size)');
+  for (let size = 256; ; size *= 4) {
+    const buffer = Buffer.alloc(size);
+    const got = check(Number(fn(dirfd, path, buffer, size)), 'readlinkat', subjectOf(path, subject));
+    if (got < size) return buffer.toString('utf8', 0, got);
+  }
+}
+
 /** fchmodat(2); never call it on a symlink (Linux cannot chmod one). */
 export function fchmodat(dirfd: number, path: string, mode: number, flags = 0, subject?: string): void {
   const fn = libcFunction('int fchmodat(int dirfd, const char *path, uint32_t mode, int flags)');
@@ -131,20 +164,36 @@ export interface Timespec {
 
 const timesBuffer = Buffer.alloc(32);
 
-/** utimensat(2) with [atime, mtime]. */
-export function utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags: number, subject?: string): void {
+function timesOf(atime: Timespec, mtime: Timespec): Buffer {
   timesBuffer.writeBigInt64LE(BigInt(atime.sec), 0);
   timesBuffer.writeBigInt64LE(BigInt(atime.nsec), 8);
   timesBuffer.writeBigInt64LE(BigInt(mtime.sec), 16);
   timesBuffer.writeBigInt64LE(BigInt(mtime.nsec), 24);
+  return timesBuffer;
+}
+
+/** utimensat(2) with [atime, mtime]. */
+export function utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags: number, subject?: string): void {
   const fn = libcFunction('int utimensat(int dirfd, const char *path, const void *times, int flags)');
-  check(fn(dirfd, path, timesBuffer, flags), 'utimensat', subjectOf(path, subject));
+  check(fn(dirfd, path, timesOf(atime, mtime), flags), 'utimensat', subjectOf(path, subject));
+}
+
+/** futimens(3) on an fd that is not O_PATH. */
+export function futimens(fd: number, atime: Timespec, mtime: Timespec, subject?: string): void {
+  const fn = libcFunction('int futimens(int fd, const void *times)');
+  check(fn(fd, timesOf(atime, mtime)), 'futimens', subject ?? `fd ${fd}`);
 }
 
 /** lsetxattr(2): sets `name` on `path` itself (a trailing symlink is not followed). */
 export function lsetxattr(path: string, name: string, value: Uint8Array, flags = 0, subject?: string): void {
   const fn = libcFunction('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)');
   check(fn(path, name, value, value.length, flags), 'lsetxattr', subject ?? `\`${name}\` on \`${path}\``);
+}
+
+/** setxattr(2): sets `name` on what `path` names, a trailing symlink followed (for /proc/self/fd/N: that fd's inode). */
+export function setxattr(path: string, name: string, value: Uint8Array, flags = 0, subject?: string): void {
+  const fn = libcFunction('int setxattr(const char *path, const char *name, const void *value, size_t size, int flags)');
+  check(fn(path, name, value, value.length, flags), 'setxattr', subject ?? `\`${name}\` on \`${path}\``);
 }
 
 /** fsetxattr(2) on an open fd. */
@@ -157,20 +206,38 @@ const { ERANGE } = os.constants.errno;
 
 /** lgetxattr(2): the value of `name` on `path`, or undefined when it has none. */
 export function lgetxattr(path: string, name: string, subject?: string): Buffer | undefined {
-  const fn = libcFunction('long lgetxattr(const char *path, const char *name, void *value, size_t size)');
-  return xattrValue((value, size) => Number(fn(path, name, value, size)), 'lgetxattr', subject ?? `\`${name}\` on \`${path}\``);
+  return getxattrOf('lgetxattr', path, name, subject);
+}
+
+/** getxattr(2), a trailing symlink followed (for /proc/self/fd/N: that fd's inode). */
+export function getxattr(path: string, name: string, subject?: string): Buffer | undefined {
+  return getxattrOf('getxattr', path, name, subject);
+}
+
+function getxattrOf(syscall: 'getxattr' | 'lgetxattr', path: string, name: string, subject: string | undefined): Buffer | undefined {
+  const fn = libcFunction(`long ${syscall}(const char *path, const char *name, void *value, size_t size)`);
+  return xattrValue((value, size) => Number(fn(path, name, value, size)), syscall, subject ?? `\`${name}\` on \`${path}\``);
 }
 
 /** llistxattr(2): the names of the extended attributes of `path` itself. */
 export function llistxattr(path: string, subject?: string): string[] {
-  const fn = libcFunction('long llistxattr(const char *path, void *list, size_t size)');
+  return listxattrOf('llistxattr', path, subject);
+}
+
+/** listxattr(2), a trailing symlink followed (for /proc/self/fd/N: that fd's inode). */
+export function listxattr(path: string, subject?: string): string[] {
+  return listxattrOf('listxattr', path, subject);
+}
+
+function listxattrOf(syscall: 'listxattr' | 'llistxattr', path: string, subject: string | undefined): string[] {
+  const fn = libcFunction(`long ${syscall}(const char *path, void *list, size_t size)`);
   for (;;) {
-    const size = check(Number(fn(path, null, 0)), 'llistxattr', subjectOf(path, subject));
+    const size = check(Number(fn(path, null, 0)), syscall, subjectOf(path, subject));
     if (size === 0) return [];
     const list = Buffer.alloc(size);
     const got = Number(fn(path, list, size));
     if (got < 0 && isErrno(ERANGE)) continue;
-    check(got, 'llistxattr', subjectOf(path, subject));
+    check(got, syscall, subjectOf(path, subject));
     return list.subarray(0, got).toString('utf8').split('\0').filter((name) => name !== '');
   }
 }

@@ -8,9 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   openat2, openat, mkdirat, unlinkat, close, O_PATH, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_WRONLY,
-  RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS,
+  O_RDONLY, O_NONBLOCK, O_NOCTTY, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, fdPath,
 } from './fs-at';
 import { SyscallError } from '../errors/syscall-error';
+import { BerthError } from '../errors/berth-error';
+import { ExitCode } from '../errors/exit-codes';
 
 const IN_ROOT = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 const ENOENT = 2;
@@ -92,23 +94,35 @@ function create(parentFd: number, name: string, kind: EntryKind, mode?: number):
 }
 
 /** The /proc/self/fd path that names an open fd (how mount(2) is pointed at an fd). */
-export function fdPath(fd: number): string {
-  return `/proc/self/fd/${fd}`;
-}
+export { fdPath } from './fs-at';
 
 
-/** Contents of a regular file inside the root, or undefined when it does not exist. */
+/**
+ * Contents of a regular file inside the root, or undefined when it does not exist. Anything else there (a FIFO, a
+ * device, a directory: the image's choice) is refused before it is opened for reading, where a FIFO would block
+ * the caller for good; the read goes through the same inode, reopened non-blocking from an O_PATH fd.
+ */
 export function readFileInRoot(rootFd: number, containerPath: string): string | undefined {
-  let fd: number;
+  let pathFd: number;
   try {
-    fd = openat2(rootFd, components(containerPath).join('/'), { flags: O_CLOEXEC | O_NOFOLLOW, resolve: IN_ROOT });
+    pathFd = openat2(rootFd, components(containerPath).join('/'), { flags: O_PATH | O_CLOEXEC | O_NOFOLLOW, resolve: IN_ROOT });
   } catch (err) {
     if (err instanceof SyscallError && (err.errno === ENOENT || err.errno === 40 /* ELOOP */)) return undefined;
     throw err;
   }
   try {
-    return fs.readFileSync(fd, 'utf8');
+    if (!fs.fstatSync(pathFd).isFile()) {
+      throw new BerthError('not-a-regular-file', `read \`${containerPath}\` in the container: not a regular file`, {
+        exitCode: ExitCode.RuntimeFailure,
+      });
+    }
+    const fd = fs.openSync(fdPath(pathFd), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    try {
+      return fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } finally {
-    close(fd);
+    close(pathFd);
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Pseudo-terminals in a container's own devpts instance: the master is
  * opened through the container's /dev/pts/ptmx (resolved inside its root),
- * the slave with TIOCGPTPEER (no path lookup at all).
+ * the slave with TIOCGPTPEER (no path lookup at all). Both are O_CLOEXEC:
+ * a child gets them only where it is handed them (a stdio slot, a spawn's
+ * fd list), never as a stray copy that keeps the terminal open.
  */
 import { check, libcFunction } from './libc';
-import { openat2, O_CLOEXEC, O_RDWR, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS } from './fs-at';
+import { openat2, O_CLOEXEC, O_NOCTTY, O_RDWR, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS } from './fs-at';
 
-const O_NOCTTY = 0o400;
 const TIOCSPTLCK = 0x40045431;
 const TIOCGPTN = 0x80045430;
 const TIOCGPTPEER = 0x5441;
@@ -33,7 +34,7 @@ export function openPtyInRoot(rootFd: number): Pty {
   ioctl(master, TIOCSPTLCK, zero, 'TIOCSPTLCK (unlock pty)');
   const n = Buffer.alloc(4);
   ioctl(master, TIOCGPTN, n, 'TIOCGPTN');
-  const slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY, 'TIOCGPTPEER');
+  const slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC, 'TIOCGPTPEER');
   return { master, slave, number: n.readInt32LE(0) };
 }
 

@@ -2,7 +2,8 @@
  * commit: a container's writable layer becomes a new image layer on top of
  * its image, as `docker commit` makes it.
  *
- *   freeze the cgroup (running containers, unless pause=false)
+ *   freeze the cgroup (running containers, unless pause=false), the freeze
+ *     recorded so that a killed commit never leaves it frozen (commit-freeze.ts)
  *   bundle/upper -> layer tar (layer-tars.ts) -> gzip blob, diffID on the way
  *   thaw
  *   unpack the blob as layer chain(image) + diffID, so the image runs at once
@@ -29,6 +30,7 @@ import { storeGzipLayer, StoredLayerBlob, unpackStoredLayer } from '../images/la
 import { recordImage } from '../images/record-image';
 import { containerConfigOf } from './container-config';
 import { UsageError } from '../../errors/kinds';
+import { freezeForCommit } from '../../runtime/commit-freeze';
 
 export interface CommitOptions {
   /** REPOSITORY[:TAG] for the new image. */
@@ -69,12 +71,11 @@ export async function storeUpperLayer(store: Store, subject: CommitSubject, paus
   const upper = `${subject.state.bundle}/upper`;
   // A container never started has no writable layer yet: its layer is empty.
   if (!fs.existsSync(upper)) fs.mkdirSync(upper, { recursive: true, mode: 0o755 });
-  const freeze = pause && subject.cgroup !== undefined;
-  if (freeze) subject.cgroup!.freeze();
+  const freeze = pause && subject.cgroup !== undefined ? freezeForCommit(subject.state.bundle, subject.cgroup) : undefined;
   try {
     return await storeGzipLayer(store, tarStream(upperLayerItems(upper, subject.lowerDirs)));
   } finally {
-    if (freeze) subject.cgroup!.thaw();
+    freeze?.release();
   }
 }
 

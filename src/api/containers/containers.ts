@@ -1,14 +1,20 @@
 /**
  * The container half of the engine API: create, start, run, list, kill,
- * wait, remove, inspect. Every verb refreshes the container's status from
- * the kernel before acting (ContainerStore.load).
+ * wait, remove, inspect. Every verb reads the container's status as the
+ * kernel tells it (ContainerStore.load, which never writes); the verbs that
+ * change a container do so under its lock, which records an ended run's
+ * exit first and then thaws a freeze that a killed commit left (the store's
+ * lock hook); `settle` does both for the verbs that do not wait for the
+ * lock (kill, stop, exec, attach, start of a running container). The reads
+ * a user makes (list, get, find, wait) record such an exit too when nobody
+ * holds the lock (reconcileIfFree), so `die` and the cgroup's release do not
+ * wait for the next change.
  */
-import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataRoot } from '../../config/layout';
 import { Images } from '../images/images';
-import { ContainerStore } from '../../runtime/container-store';
-import { ContainerState, processIsContainer } from '../../runtime/state';
+import { ContainerStore, LOST_EXIT_CODE } from '../../runtime/container-store';
+import { ContainerState, cgroupPathsOf, processIsContainer } from '../../runtime/state';
 import { assertCan, isActive } from '../../runtime/status';
 import { RuntimeContext, readSpec, ExitStatus } from '../../runtime/start';
 import { LayerStore } from '../../storage/layer-store';
@@ -21,7 +27,7 @@ import type { ContainerTop } from './top';
 import type { ContainerInspect } from './inspect';
 import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
-import { ConflictError, NotFoundError, UsageError } from '../../errors/kinds';
+import { ConflictError, NotFoundError } from '../../errors/kinds';
 import { SyscallError } from '../../errors/syscall-error';
 
 const ESRCH = 3;
@@ -36,10 +42,13 @@ import { directorySize } from './disk-usage';
 import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
 import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
+import { removeContainer, RemoveContainerOptions } from './remove';
 import { stopContainer } from './stop';
+import { signalNumber } from './signal';
 import type { LogEntry, LogsOptions } from './logs';
 import { pauseContainer, unpauseContainer } from '../../runtime/pause';
 import { releaseExitedCgroup } from '../../runtime/exit-cgroup';
+import { thawAbandonedFreeze } from '../../runtime/commit-freeze';
 import { EventLog } from '../events/record';
 import type { Spec } from '../../runtime/spec/types';
 import { updateContainer, UpdateRequest, validateUpdateRequest } from './update';
@@ -67,10 +76,7 @@ export interface AttachedStartOptions {
   trace?: boolean;
 }
 
-export interface RemoveContainerOptions {
-  force?: boolean;
-  volumes?: boolean;
-}
+export type { RemoveContainerOptions } from './remove';
 
 export class Containers {
   readonly store: ContainerStore;
@@ -85,10 +91,17 @@ export class Containers {
     private readonly volumes: Volumes = new Volumes(layout),
   ) {
     this.events = new EventLog(layout);
-    this.store = new ContainerStore(layout, (state) => {
-      releaseExitedCgroup(state, () => this.cgroupOf(state));
-      this.events.containerDied(state);
-    });
+    this.store = new ContainerStore(
+      layout,
+      (state) => {
+        releaseExitedCgroup(state, () => this.cgroupOf(state));
+        this.events.containerDied(state);
+      },
+      (id) => {
+        const state = this.store.load(id);
+        if (state) thawAbandonedFreeze(state.bundle, () => state.status, () => this.cgroupOf(state));
+      },
+    );
   }
 
   private cgroupLayout(): CgroupLayout {
@@ -130,7 +143,9 @@ export class Containers {
 
   /** Docker's `attach`: the output (from now on) and stdin of a running container. */
   async attach(ref: string): Promise<AttachedContainer> {
-    const state = this.store.get(ref);
+    const { id } = this.store.get(ref);
+    this.store.settle(id);
+    const state = this.store.get(id);
     if (state.status === 'paused') throw new ConflictError('You cannot attach to a paused container, unpause it first');
     if (state.status !== 'running') throw new ConflictError('You cannot attach to a stopped container, start it first');
     const attachment = await connectAttach(attachSocketPath(this.layout.sockets, state.id));
@@ -140,7 +155,18 @@ export class Containers {
   /** The exit of a container whose monitor has ended its attach stream (recorded by then), or once it stops. */
   private async exitOf(id: string): Promise<ExitStatus> {
     const exitCode = await this.wait(id);
-    return { exitCode, oomKilled: this.store.find(id)?.oomKilled ?? false };
+    // Recorded (the OOM kill read from the cgroup) before it is told.
+    const recorded = await this.store.reconcile(id);
+    return { exitCode, oomKilled: recorded?.oomKilled ?? false };
+  }
+
+  /**
+   * Records the exit of a container whose run has ended, as podman's `container cleanup` does: the OOM kill,
+   * the cgroup released, `die` once, the state saved; under the container's lock (ContainerStore.reconcileHeld).
+   * Nothing to do for a container that runs; undefined once it is removed.
+   */
+  reconcile(ref: string): Promise<ContainerState | undefined> {
+    return this.store.reconcile(this.store.get(ref).id);
   }
 
   private startPaths(): { root: string; sockets: string } {
@@ -149,13 +175,18 @@ export class Containers {
 
   /** Docker's `exec`: one more process in a running container (src/runtime/exec.ts). */
   exec(ref: string, request: ExecRequest): Promise<ExecProcess> {
-    return lazy.exec().execRequest(this.runtime(), this.store.get(ref).id, request);
+    const id = this.store.get(ref).id;
+    this.store.settle(id);
+    return lazy.exec().execRequest(this.runtime(), id, request);
   }
 
   /** Starts in the background under berth-monitor (`run -d`, `start`); a running container is left as it is. */
   async startDetached(ref: string, options: { restartTimeoutMs?: number; trace?: boolean } = {}): Promise<ContainerState> {
     const state = this.store.get(ref);
-    if (isActive(state)) return state;
+    if (isActive(state)) {
+      this.store.settle(state.id);
+      return state;
+    }
     const started = (await startContainer(this.runtime(), state.id, { ...this.startPaths(), ...options })).state;
     if (started.status === 'running') this.events.container(started, 'start');
     return started;
@@ -163,9 +194,13 @@ export class Containers {
 
   /** Docker's `stop`: the stop signal, `timeoutSeconds` (default: the container's, else 10) to exit, then SIGKILL. */
   stop(ref: string, timeoutSeconds?: number): Promise<ContainerState> {
-    markStoppedByUser(this.store.get(ref).bundle); // also cancels a restart waiting out its back-off
-    const deps = { find: (id: string) => this.store.find(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
-    return stopContainer(deps, this.store.get(ref), timeoutSeconds).then((s) => this.events.container(s, 'stop'));
+    const { id, bundle } = this.store.get(ref);
+    markStoppedByUser(bundle); // also cancels a restart waiting out its back-off
+    this.store.settle(id); // the stop signal reaches no frozen process
+    const deps = { find: (id: string) => this.store.reconcileIfFree(id), kill: (id: string, signal: string | number) => this.killAndThaw(id, signal) };
+    return stopContainer(deps, this.store.get(id), timeoutSeconds)
+      .then(async (s) => (await this.store.reconcile(s.id)) ?? s) // its `die` before the `stop` (removed meanwhile: as it was)
+      .then((s) => this.events.container(s, 'stop'));
   }
 
   /** Docker's `pause`: freezes every process of the container. */
@@ -212,12 +247,19 @@ export class Containers {
   }
 
   list(options: { all?: boolean } = {}): ContainerState[] {
-    const all = this.store.list();
+    const all = this.store.listReconciled();
     return options.all ? all : all.filter((c) => isActive(c) || c.restarting);
   }
 
   get(ref: string): ContainerState {
-    return this.store.get(ref);
+    const state = this.find(ref);
+    if (!state) throw new NotFoundError(`No such container: ${ref}`);
+    return state;
+  }
+
+  /** By ID, name or unique ID prefix; undefined when none matches. */
+  find(ref: string): ContainerState | undefined {
+    return this.store.findReconciled(ref);
   }
 
   /** Docker's `container inspect` document; the image's parts are left empty when the image is gone (`rmi -f`). */
@@ -293,9 +335,22 @@ export class Containers {
     return states.map((s, i) => lazy.stats().statsRow(s, before[i], lazy.stats().sampleStats(this.store.find(s.id) ?? s, managers[i])));
   }
 
-  /** The cgroup of a container, from its bundle's spec. */
+  /** The cgroup of a container: the one its state recorded, else its spec's, else the convention's. */
   private cgroupOf(state: ContainerState): CgroupManager {
-    return cgroupManager(this.cgroupLayout(), readSpec(state.bundle).linux.cgroupsPath);
+    return this.cgroupsOf(state)[0];
+  }
+
+  /** Every cgroup the container may have (state.ts cgroupPathsOf), for removal. */
+  private cgroupsOf(state: ContainerState): CgroupManager[] {
+    const managers: CgroupManager[] = [];
+    for (const cgroupPath of cgroupPathsOf(state, () => readSpec(state.bundle).linux.cgroupsPath)) {
+      try {
+        managers.push(cgroupManager(this.cgroupLayout(), cgroupPath));
+      } catch {
+        // a path a damaged record made up: not a cgroup of ours
+      }
+    }
+    return managers;
   }
 
   /** Docker's `update`: new limits, live in the cgroup of a running container, and kept for its next starts. */
@@ -347,13 +402,15 @@ export class Containers {
 
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
   kill(ref: string, signal: string | number = 'SIGKILL'): ContainerState {
-    let state: ContainerState;
+    let id: string;
     try {
-      state = this.store.get(ref);
+      id = this.store.get(ref).id;
     } catch (err) {
       if (err instanceof NotFoundError) throw new NotFoundError(`Cannot kill container: ${ref}: ${err.message}`, { cause: err });
       throw err;
     }
+    this.store.settle(id);
+    const state = this.store.get(id);
     // Docker's words, with the name as given and the ID.
     const notRunning = () => new ConflictError(`Cannot kill container: ${ref}: Container ${state.id} is not running`);
     if (!isActive(state)) throw notRunning();
@@ -381,8 +438,9 @@ export class Containers {
   async wait(ref: string): Promise<number> {
     const id = this.store.get(ref).id;
     for (;;) {
-      const state = this.store.find(id);
+      const state = this.store.reconcileIfFree(id);
       if (!state) return 0;
+      if (state.status === 'dead') return LOST_EXIT_CODE;
       if (state.status === 'stopped' || state.status === 'created') {
         if (state.status === 'stopped' || state.exitCode !== undefined) return state.exitCode ?? 0;
       }
@@ -390,54 +448,21 @@ export class Containers {
     }
   }
 
-  async remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
-    const state = this.store.get(ref);
-    if (state.restarting && !options.force) {
-      throw new ConflictError(`You cannot remove a restarting container ${state.id}. Stop the container before attempting removal or force remove`);
-    }
-    if (options.force) markStoppedByUser(state.bundle); // a restart pending in the back-off does not happen
-    return this.store.withContainerLock(state.id, async () => {
-      // Checked under the lock: a restart by the monitor may have started it since the read above.
-      let latest = this.store.get(state.id);
-      if (isActive(latest) && options.force) {
-        await this.killUnderLock(latest);
-        latest = this.store.get(state.id);
-      }
-      if (latest.status === 'running') {
-        throw new ConflictError(`You cannot remove a running container ${latest.id}. Stop the container before attempting removal or force remove`);
-      }
-      if (latest.status === 'paused') {
-        throw new ConflictError(
-          `You cannot remove a paused container ${latest.id}. Unpause and then stop the container before attempting removal or force remove`,
-        );
-      }
-      assertCan('delete', latest.status, latest.name);
-      // A monitor that died leaves the cgroup behind: remove it with the container.
-      try {
-        cgroupManager(this.cgroupLayout(), readSpec(latest.bundle).linux.cgroupsPath).destroy();
-      } catch {
-        // no spec or no cgroup: nothing to clean
-      }
-      this.store.remove(latest.id);
-      this.events.container(latest, 'destroy');
-      if (options.volumes) this.removeAnonymousVolumes(latest);
-      return latest;
-    });
-  }
-
-  /**
-   * rm -f's kill, with the container lock held (so no start can slip in): SIGKILL, a thaw if it was paused,
-   * then wait for PID 1 and for its monitor to be gone, so that nothing of the container outlives the rm.
-   */
-  private async killUnderLock(state: ContainerState): Promise<void> {
-    try {
-      this.kill(state.id, 'SIGKILL');
-      if (state.status === 'paused') this.cgroupOf(state).thaw();
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err; // it exited meanwhile
-    }
-    const deadline = Date.now() + 10_000;
-    while ((processIsContainer(state) || livingMonitor(state.bundle) !== undefined) && Date.now() < deadline) await sleep(20);
+  /** Docker's `rm [-f] [-v]` (remove.ts). */
+  remove(ref: string, options: RemoveContainerOptions = {}): Promise<ContainerState> {
+    return removeContainer(
+      {
+        store: this.store,
+        cgroups: (state) => this.cgroupsOf(state),
+        kill: (state) => this.kill(state.id, 'SIGKILL'),
+        removed: (state, { volumes }) => {
+          this.events.container(state, 'destroy');
+          if (volumes) this.removeAnonymousVolumes(state);
+        },
+      },
+      ref,
+      options,
+    );
   }
 
   /** rm -v and run --rm: the container's anonymous volumes go with it; one another container still uses stays. */
@@ -450,13 +475,4 @@ export class Containers {
       }
     }
   }
-}
-
-export function signalNumber(signal: string): number {
-  const upper = signal.toUpperCase();
-  if (/^\d+$/.test(upper)) return Number(upper);
-  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  const number = (os.constants.signals as Record<string, number>)[name];
-  if (number === undefined) throw new UsageError(`Invalid signal: ${signal}`);
-  return number;
 }

@@ -17,7 +17,9 @@ import { writeFileAtomic } from '../../sys/atomic-file';
 import { callerBoundingSet, callerHardLimits, hostFacts } from './host-facts';
 import { copyEtcFiles, writeEtcFiles } from './etc-files';
 import { reaperBinary } from '../../runtime/reaper-binary';
-import { NotFoundError } from '../../errors/kinds';
+import { InvalidContentError, NotFoundError, UsageError } from '../../errors/kinds';
+import { envKeyWithNul, processConfigProblem } from '../../image/image-config';
+import { signalNumber } from './signal';
 import { Volumes } from '../volumes/volumes';
 import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
@@ -61,6 +63,17 @@ async function ensureImage(images: Images, request: CreateRequest): Promise<stri
   return images.get(request.image).id;
 }
 
+/** What dockerd refuses before it looks for the image (its verifyContainerSettings). */
+function verifyRequest(request: CreateRequest): void {
+  const nul = envKeyWithNul(request.options.env);
+  if (nul !== undefined) throw new UsageError(`create: environment variable \`${nul}\` holds a NUL byte`);
+  const { stopSignal } = request.options;
+  if (stopSignal !== undefined && stopSignal !== '') signalNumber(stopSignal);
+  if (request.autoRemove && request.restartPolicy !== undefined && request.restartPolicy.name !== 'no') {
+    throw new UsageError("can't create 'AutoRemove' container with restart policy");
+  }
+}
+
 /** The container whose network namespace `--network container:ID` shares (IDs resolved already). */
 function sharedNetworkOf(options: RunOptions, containers: ContainerStore): ContainerState | undefined {
   const network = options.network;
@@ -82,9 +95,13 @@ export async function createContainer(
   cgroupVersion: 1 | 2,
 ): Promise<ContainerState> {
   try {
+    verifyRequest(request);
     const imageId = await ensureImage(images, request);
     const record = images.get(imageId);
     const config = images.config(imageId);
+    // An image kept before its config was checked where it entered (pull, load) is checked here.
+    const problem = processConfigProblem(config.config);
+    if (problem) throw new InvalidContentError(`create: image config \`${imageId}\` cannot run: ${problem}`);
     // `--network container:NAME`: a missing container fails here, as in Docker; the ID is what is kept.
     const options = withSharedContainerIds(request.options, (ref) => containers.get(ref).id);
     let bundleDir: string | undefined;
@@ -141,10 +158,12 @@ export async function createContainer(
           binds: options.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}${m.readonly ? ':ro' : ''}`),
           anonymousVolumes: attached.anonymous,
           stopSignal: built.stopSignal,
+          ...(options.stopTimeout !== undefined ? { stopTimeout: options.stopTimeout } : {}),
           ...recordedFlags(options, attached),
           attach: request.detach ? { stdin: false, stdout: false, stderr: false } : { stdin: options.interactive, stdout: true, stderr: true },
         },
         volumes: attached.mountPoints,
+        cgroupsPath: built.spec.linux.cgroupsPath,
       };
     }).catch((err) => {
       if (bundleDir && !fs.existsSync(`${bundleDir}/state.json`)) {

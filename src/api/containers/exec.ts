@@ -7,6 +7,8 @@ import { execInContainer, ExecContext, ExecProcess } from '../../runtime/exec';
 import { StdioSlot } from '../../runtime/init-process';
 import { resolveCapabilities } from '../../runtime/spec/capabilities';
 import { UsageError } from '../../errors/kinds';
+import { ExitCode } from '../../errors/exit-codes';
+import { envKeyWithNul } from '../../image/image-config';
 import { callerBoundingSet } from './host-facts';
 
 export interface ExecRequest {
@@ -30,6 +32,8 @@ export type { ExecProcess };
 
 export function execRequest(ctx: ExecContext, id: string, request: ExecRequest): Promise<ExecProcess> {
   if (request.cmd.length === 0) throw new UsageError('exec: no command given');
+  const nul = envKeyWithNul(request.env);
+  if (nul !== undefined) throw new UsageError(`exec: environment variable \`${nul}\` holds a NUL byte`, { exitCode: ExitCode.RuntimeFailure });
   if (request.workingDir && !request.workingDir.startsWith('/')) {
     // Docker's daemon refuses a relative -w the same way.
     throw new UsageError(`the working directory '${request.workingDir}' is invalid, it needs to be an absolute path`, { exitCode: 1 });

@@ -8,7 +8,8 @@
  * the `io.containerd.image.name` / `org.opencontainers.image.ref.name`
  * annotations and from manifest.json's RepoTags. Otherwise manifest.json is
  * read and each layer tar is stored gzip-compressed under a new Docker
- * schema 2 manifest. Either way every blob is verified against its digest
+ * schema 2 manifest. Either way every config is checked (image-config.ts)
+ * before any blob is stored, and every blob is verified against its digest
  * and every layer against the config's diffIDs before anything is recorded.
  */
 import * as fs from 'node:fs';
@@ -19,6 +20,7 @@ import { MediaType, isIndexType } from '../../image/media-types';
 import { chainIds, sha256Digest, digestHex } from '../../image/digest';
 import { hostPlatform, parseManifestDocument, selectPlatform } from '../../image/manifest';
 import { familiarString, formatReference, normalizeReference, parseReference } from '../../image/reference';
+import { imageConfigProblem } from '../../image/image-config';
 import { ExtractedArchive } from './archive-reader';
 import { storeGzipLayer, unpackStoredLayer } from './layer-blobs';
 import { recordImage } from './record-image';
@@ -84,9 +86,8 @@ function parseConfig(config: Buffer, where: string): ImageConfig {
   } catch (err) {
     throw new InvalidContentError(`${ACTION}: image config \`${where}\` is not valid JSON`, { cause: err });
   }
-  if (!parsed.rootfs || !Array.isArray(parsed.rootfs.diff_ids)) {
-    throw new InvalidContentError(`${ACTION}: image config \`${where}\` has no rootfs.diff_ids`);
-  }
+  const problem = imageConfigProblem(parsed);
+  if (problem) throw new InvalidContentError(`${ACTION}: image config \`${where}\` cannot be used: ${problem}`);
   return parsed;
 }
 
@@ -208,13 +209,17 @@ function schema2Manifest(config: Buffer, configDigest: string, layers: ImageLaye
   return Buffer.from(JSON.stringify(manifest, null, 3));
 }
 
-async function loadCandidate(store: Store, archive: ExtractedArchive, c: Candidate): Promise<LoadedImage> {
-  const config = parseConfig(c.config, c.configDigest);
-  const diffIds = config.rootfs.diff_ids;
+/** The diffIDs of a candidate whose config berth can keep (checked before any blob of the archive is stored). */
+function checkedDiffIds(c: Candidate): string[] {
+  const diffIds = parseConfig(c.config, c.configDigest).rootfs.diff_ids;
   const layerCount = c.manifest ? c.manifest.parsed.layers.length : c.layerPaths!.length;
   if (layerCount !== diffIds.length) {
     throw new InvalidContentError(`${ACTION}: image \`${c.configDigest}\` has ${layerCount} layers but its config lists ${diffIds.length}`);
   }
+  return diffIds;
+}
+
+async function loadCandidate(store: Store, archive: ExtractedArchive, c: Candidate, diffIds: string[]): Promise<LoadedImage> {
   const layers = c.manifest
     ? await storeManifestLayers(store, archive, c.manifest.parsed, diffIds)
     : await storeArchiveLayers(store, archive, c.layerPaths!, diffIds);
@@ -252,7 +257,10 @@ export async function loadImages(store: Store, source: NodeJS.ReadableStream): P
       throw new InvalidContentError(`${ACTION}: cannot read the archive: ${(err as Error).message}`, { cause: err });
     }
     const loaded: LoadedImage[] = [];
-    for (const candidate of findCandidates(archive)) loaded.push(await loadCandidate(store, archive, candidate));
+    const candidates = findCandidates(archive);
+    // Every config first: one that berth cannot keep refuses the load before anything is stored.
+    const diffIds = candidates.map(checkedDiffIds);
+    for (const [i, candidate] of candidates.entries()) loaded.push(await loadCandidate(store, archive, candidate, diffIds[i]));
     return loaded;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

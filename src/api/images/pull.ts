@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { Settings } from '../../config/settings';
+import { imageConfigProblem } from '../../image/image-config';
 import { Store } from '../../image/store/store';
 import { ImageLayer, ImageRecord } from '../../image/store/image-store';
 import { ImageReference, normalizeReference, repositoryName, formatReference } from '../../image/reference';
@@ -202,9 +203,8 @@ export class Puller {
   private async fetchConfig(client: RegistryClient, ref: ImageReference, desc: Descriptor): Promise<ImageConfig> {
     await this.fetchBlobInto(client, ref, desc);
     const config = this.store.blobs.readJson<ImageConfig>(desc.digest);
-    if (!config.rootfs || !Array.isArray(config.rootfs.diff_ids)) {
-      throw new InvalidContentError(`pull \`${formatReference(ref)}\`: image config \`${desc.digest}\` has no rootfs.diff_ids`);
-    }
+    const problem = imageConfigProblem(config);
+    if (problem) throw new InvalidContentError(`pull \`${formatReference(ref)}\`: image config \`${desc.digest}\` cannot be used: ${problem}`);
     return config;
   }
 

@@ -13,6 +13,8 @@
  *
  * The layers keep their stored compression; docker-archive readers detect it.
  * Entries carry mtime 0 so saving the same images twice gives the same bytes.
+ * Every blob is checked against its digest as it streams out: a blob damaged
+ * on disk fails the save (no file left with -o; a cut archive on stdout).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +27,8 @@ import { MediaType } from '../../image/media-types';
 import { digestHex } from '../../image/digest';
 import { familiarName, familiarString, formatReference, parseReference, repositoryName } from '../../image/reference';
 import { getImage } from './lookup';
-import { UsageError } from '../../errors/kinds';
+import { verifiedStream } from '../../image/stream-hash';
+import { DigestMismatchError, NotFoundError, UsageError } from '../../errors/kinds';
 
 interface SavedImage {
   record: ImageRecord;
@@ -121,10 +124,22 @@ function addBuffer(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
   });
 }
 
-async function addFile(pack: tar.Pack, name: string, file: string): Promise<void> {
-  const size = fs.statSync(file).size;
-  const entry = pack.entry({ name, size, mode: 0o644, mtime: EPOCH });
-  await pipeline(fs.createReadStream(file), entry);
+const DAMAGED_HINT = '`berth system check` lists every damaged blob; remove the images that use it (`berth rmi`), then pull or load them again';
+
+/** A stored blob as an entry, its digest checked on the way: a damaged blob fails the save instead of entering the archive. */
+async function addBlob(pack: tar.Pack, store: Store, digest: string): Promise<void> {
+  const file = store.blobs.path(digest);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new NotFoundError(`save: blob \`${digest}\` is missing from the store`, { hint: DAMAGED_HINT });
+  }
+  const entry = pack.entry({ name: blobName(digest), size, mode: 0o644, mtime: EPOCH });
+  const damaged = (actual: string) =>
+    new DigestMismatchError(`save: blob \`${digest}\` is damaged in the store: its content has digest \`${actual}\``, { hint: DAMAGED_HINT });
+  await pipeline(fs.createReadStream(file), verifiedStream(digest, damaged), entry);
 }
 
 function json(value: unknown): Buffer {
@@ -143,7 +158,7 @@ export async function writeArchive(store: Store, images: SavedImage[], output: N
       for (const digest of [...record.layers.map((l) => l.digest), record.id, record.manifestDigest]) {
         if (seen.has(digest)) continue;
         seen.add(digest);
-        await addFile(pack, blobName(digest), store.blobs.path(digest));
+        await addBlob(pack, store, digest);
       }
     }
     await addBuffer(pack, 'index.json', json(indexFor(store, images)));

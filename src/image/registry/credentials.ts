@@ -5,6 +5,8 @@
  * Docker Hub's are kept under `docker.io`; Docker's own key for it,
  * `https://index.docker.io/v1/`, is read too.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic } from '../../sys/atomic-file';
 import { StoreError } from '../../errors';
 
@@ -47,7 +49,7 @@ export class CredentialStore {
     const key = credentialKey(host);
     delete auths[key === DOCKER_HUB_KEY ? DOCKER_HUB_LEGACY_KEY : key];
     auths[key] = { auth: Buffer.from(`${credential.username}:${credential.password}`).toString('base64') };
-    writeJsonAtomic(this.file, doc, { mode: 0o600 });
+    this.write(doc);
   }
 
   /** Forgets the host's credentials; false when there were none. */
@@ -61,8 +63,13 @@ export class CredentialStore {
         removed = true;
       }
     }
-    if (removed) writeJsonAtomic(this.file, doc, { mode: 0o600 });
+    if (removed) this.write(doc);
     return removed;
+  }
+
+  private write(doc: AuthFile): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    writeJsonAtomic(this.file, doc, { mode: 0o600 });
   }
 
   private keysFor(host: string): string[] {

@@ -10,6 +10,7 @@ import { DataRoot } from '../../config/layout';
 import { digestHex, sha256Digest, sha256File } from '../digest';
 import { writeFileAtomic, fsyncDirectory } from '../../sys/atomic-file';
 import { DigestMismatchError, NotFoundError } from '../../errors/kinds';
+import { processStartTime } from '../../sys/proc-stat';
 
 export class BlobStore {
   constructor(private readonly layout: DataRoot) {}
@@ -42,7 +43,7 @@ export class BlobStore {
   /** A fresh path in the store's tmp directory, named after this process so stale ones can be swept. */
   tempPath(label = 'blob'): string {
     fs.mkdirSync(this.layout.tmp, { recursive: true });
-    return path.join(this.layout.tmp, `${label}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    return path.join(this.layout.tmp, `${label}-${ownerTag()}-${randomBytes(6).toString('hex')}`);
   }
 
   /** Stores bytes under their digest (checking `expected` when given); returns the digest. */
@@ -52,7 +53,10 @@ export class BlobStore {
       throw new DigestMismatchError(`store blob: content has digest \`${digest}\`, expected \`${expected}\``);
     }
     const target = this.path(digest);
-    if (!fs.existsSync(target)) writeFileAtomic(target, data, { mode: 0o644 });
+    if (!fs.existsSync(target)) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writeFileAtomic(target, data, { mode: 0o644 });
+    }
     return digest;
   }
 
@@ -95,14 +99,30 @@ export class BlobStore {
   sweepTemp(): void {
     if (!fs.existsSync(this.layout.tmp)) return;
     for (const name of fs.readdirSync(this.layout.tmp)) {
-      const m = /-(\d+)-[a-f0-9]{12}/.exec(name);
-      if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(this.layout.tmp, name), { recursive: true, force: true });
+      const m = /-(\d+(?:@\d+)?)-[a-f0-9]{12}/.exec(name);
+      if (m && !ownerAlive(m[1])) fs.rmSync(path.join(this.layout.tmp, name), { recursive: true, force: true });
     }
   }
 }
 
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+let ownTag: string | undefined;
+
+/**
+ * This process as the names of its work files give it: `<pid>@<start
+ * time>`, so that a process that later reuses the pid (pid_max may be as
+ * low as 32768, and threads take pids too) never keeps them from the sweep.
+ */
+export function ownerTag(): string {
+  ownTag ??= `${process.pid}@${processStartTime(process.pid) ?? 0}`;
+  return ownTag;
+}
+
+/** True while the process an owner tag names lives: same pid, same start time (a bare pid, as older berths wrote: that pid). */
+export function ownerAlive(tag: string): boolean {
+  const [pidText, startTime] = tag.split('@');
+  const pid = Number(pidText);
+  if (pid === process.pid) return startTime === undefined || tag === ownerTag();
+  if (startTime !== undefined) return processStartTime(pid) === startTime;
   try {
     process.kill(pid, 0);
     return true;

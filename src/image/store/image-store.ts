@@ -58,6 +58,7 @@ export class ImageStore {
 
   private writeTags(tags: Record<string, string>): void {
     const sorted = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
+    fs.mkdirSync(path.dirname(this.layout.repositoriesFile), { recursive: true });
     writeJsonAtomic(this.layout.repositoriesFile, { tags: sorted });
   }
 
@@ -72,6 +73,7 @@ export class ImageStore {
   }
 
   put(record: ImageRecord): void {
+    fs.mkdirSync(this.layout.images, { recursive: true });
     writeJsonAtomic(this.recordPath(record.id), record);
   }
 

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../../errors/kinds';
 import { validateName } from '../names';
+import { envKeyWithNul } from '../../image/image-config';
 
 /** Flag errors end `run`/`create` with Docker's 125. */
 export function flagError(message: string): UsageError {
@@ -152,6 +153,8 @@ export function parseEnvFlag(text: string, lookup: LookupEnv): string {
   const eq = text.indexOf('=');
   const key = eq < 0 ? text : text.slice(0, eq);
   if (key === '') throw flagError(`invalid environment variable: ${text}`);
+  const nul = envKeyWithNul([text]);
+  if (nul !== undefined) throw flagError(`invalid environment variable \`${nul}\`: it holds a NUL byte`);
   if (eq >= 0) return text;
   const value = lookup(key);
   return value === undefined ? text : `${key}=${value}`;
@@ -160,7 +163,8 @@ export function parseEnvFlag(text: string, lookup: LookupEnv): string {
 /**
  * The lines of an --env-file: `K=V` kept verbatim (no quotes removed, as
  * Docker does), `K` alone taken from the caller's environment or dropped,
- * blank lines and `#` comments skipped.
+ * blank lines and `#` comments skipped. A NUL byte is refused: no process
+ * could be given such a variable.
  */
 export function parseEnvFile(content: string, fileName: string, lookup: LookupEnv): string[] {
   const fail = (reason: string): UsageError => flagError(`--env-file: invalid env file (${fileName}): ${reason}`);
@@ -170,6 +174,8 @@ export function parseEnvFile(content: string, fileName: string, lookup: LookupEn
   for (const raw of lines) {
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) continue;
+    const nul = envKeyWithNul([line]);
+    if (nul !== undefined) throw fail(`variable \`${nul}\` holds a NUL byte`);
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
     if (key === '') throw fail(`no variable name on line '${line}'`);

@@ -86,6 +86,8 @@ export interface RunOptions {
   /** --init: run the init binary as PID 1 in front of the command. */
   init: boolean;
   stopSignal?: string;
+  /** --stop-timeout: seconds `stop` waits before SIGKILL when it is not given -t (Docker's default 10). */
+  stopTimeout?: number;
   cgroupParent?: string;
   oomScoreAdj?: number;
   annotations?: Record<string, string>;

@@ -21,10 +21,13 @@ export interface BerthOptions {
   timeoutMs?: number;
 }
 
-/** `bin/berth [--root R] ARGS...`; BERTH_CONFIG points at a missing file unless `env` sets it. */
+/**
+ * `bin/berth [--root R] ARGS...`, run as a shell runs it (its `#!` line starts Node), so that no argument
+ * is read by Node itself; BERTH_CONFIG points at a missing file unless `env` sets it.
+ */
 export function berth(args: string[], opts?: BerthOptions): BerthResult {
   const argv = opts?.root ? ['--root', opts.root, ...args] : args;
-  const result = spawnSync(process.execPath, [BERTH_BIN, ...argv], {
+  const result = spawnSync(BERTH_BIN, argv, {
     input: opts?.input,
     env: { ...process.env, BERTH_CONFIG: NO_CONFIG, ...opts?.env },
     encoding: 'utf8',
@@ -68,7 +71,7 @@ function mountsUnder(dir: string): string[] {
 export function berthAsync(args: string[], opts?: BerthOptions): Promise<BerthResult> {
   const argv = opts?.root ? ['--root', opts.root, ...args] : args;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BERTH_BIN, ...argv], {
+    const child = spawn(BERTH_BIN, argv, {
       env: { ...process.env, BERTH_CONFIG: NO_CONFIG, ...opts?.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: opts?.timeoutMs ?? 240_000,

@@ -7,6 +7,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import {
   GO_BYTE, capabilityMask, encodeInitPlan, parseInitError, type InitError, type InitPlan,
 } from '../../../src/runtime/init-plan';
+import { buildExeRace } from '../helpers/exe-race';
 
 jest.setTimeout(120_000); // jest ignores testTimeout inside a project entry
 
@@ -25,6 +26,7 @@ interface InitRun {
 
 let work: string;
 let hostOnly: string;
+let exeRace: string;
 
 /** A rootfs with busybox, a real /dev/null, /proc, /work, a directory to mask and a non-executable file. */
 function makeRootfs(name: string): string {
@@ -64,19 +66,20 @@ function plan(rootfs: string, args: string[], overrides: Partial<InitPlan> = {})
 
 /**
  * unshare(mnt, pid, uts, ipc) -> sh makes / private and the rootfs a mount point (pivot_root needs one), then
- * execs berth-init as PID 1 with fd 3 = the plan file, fd 4 = the error file and three extra fds (5, 7, 9)
- * that must not reach the command. `leak` is what fd 5 opens (a directory for the CVE-2024-21626 check).
+ * execs berth-init (or `command`, which ends in it) as PID 1 with fd 3 = the plan file, fd 4 = the error file and
+ * three extra fds (5, 7, 9) that must not reach the command. `leak` is what fd 5 opens (a directory for the
+ * CVE-2024-21626 check).
  */
-function runInit(rootfs: string, planBytes: Buffer, leak = '/dev/null'): InitRun {
+function runInit(rootfs: string, planBytes: Buffer, leak = '/dev/null', command = [BERTH_INIT]): InitRun {
   const dir = fs.mkdtempSync(path.join(work, 'run-'));
   const planFile = path.join(dir, 'plan');
   const errorFile = path.join(dir, 'error');
   fs.writeFileSync(planFile, planBytes);
-  const script =
-    'mount --make-rprivate / && mount --bind "$1" "$1" && exec "$2" 3<"$3" 4>"$4" 5<"$5" 7</dev/null 9</dev/null';
+  const script = 'mount --make-rprivate / && mount --bind "$1" "$1" && p=$2 e=$3 l=$4 && shift 4 && ' +
+    'exec "$@" 3<"$p" 4>"$e" 5<"$l" 7</dev/null 9</dev/null';
   const result = spawnSync(
     'unshare',
-    ['--mount', '--pid', '--fork', '--uts', '--ipc', 'sh', '-c', script, 'launcher', rootfs, BERTH_INIT, planFile, errorFile, leak],
+    ['--mount', '--pid', '--fork', '--uts', '--ipc', 'sh', '-c', script, 'launcher', rootfs, planFile, errorFile, leak, ...command],
     { encoding: 'utf8', timeout: 30_000 },
   );
   if (result.error) throw result.error;
@@ -99,6 +102,7 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-init-'));
   hostOnly = path.join(work, 'host-only-marker');
   fs.writeFileSync(hostOnly, 'host\n');
+  exeRace = buildExeRace(work);
 });
 
 afterAll(() => {
@@ -149,9 +153,18 @@ describe('berth-init', () => {
       'berth-init: pdeathsig 9 again',
       `berth-init: capset e=${caps} p=${caps} i=0`,
       'berth-init: ambient 0',
+      'berth-init: dumpable 0',
       'berth-init: stdio',
       'berth-init: execve sh',
     ]);
+  });
+
+  test('re-execs from a sealed memfd copy also where memfd_create knows no MFD_EXEC (Linux before 6.3)', () => {
+    // exe-race pre-6.3: memfd_create with MFD_EXEC gets EINVAL, as from an older kernel
+    const result = runInit(rootfs, Buffer.concat([encodeInitPlan(plan(rootfs, ['sh', '-c', 'echo ran'])), GO_BYTE]), undefined,
+      [exeRace, 'pre-6.3', BERTH_INIT]);
+    expect(result.errorText).toBe('');
+    expect([result.status, result.stdout]).toEqual([0, 'ran\n']);
   });
 
   test('root gets exactly the asked capabilities, no inheritable or ambient ones, and no_new_privs', () => {
@@ -385,22 +398,27 @@ describe('berth-init exec mode', () => {
     container?.kill('SIGKILL');
   });
 
-  /** berth-init in the container's pid/uts/ipc namespaces (nsenter), fd 5 = its mount namespace, as `berth exec` does. */
-  function execInit(planBytes: Buffer): InitRun {
+  /**
+   * berth-init spawned in the host's namespaces with fds 5-8 = the container's mnt, pid, uts and ipc namespaces, as
+   * `berth exec` does. The result's signal is the one that ended berth-init (the relay).
+   */
+  function execInit(planBytes: Buffer): InitRun & { signal: NodeJS.Signals | null } {
     const dir = fs.mkdtempSync(path.join(work, 'exec-'));
     const planFile = path.join(dir, 'plan');
     const errorFile = path.join(dir, 'error');
     fs.writeFileSync(planFile, planBytes);
     const ns = (kind: string) => `/proc/${containerPid}/ns/${kind}`;
-    const result = spawnSync('nsenter', [`--pid=${ns('pid')}`, `--uts=${ns('uts')}`, `--ipc=${ns('ipc')}`, '--', 'sh', '-c',
-      'exec "$1" 3<"$2" 4>"$3" 5<"$4"', 'launcher', BERTH_INIT, planFile, errorFile, ns('mnt')], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('sh', ['-c', 'exec "$1" 3<"$2" 4>"$3" 5<"$4" 6<"$5" 7<"$6" 8<"$7"', 'launcher', BERTH_INIT,
+      planFile, errorFile, ns('mnt'), ns('pid'), ns('uts'), ns('ipc')], { encoding: 'utf8', timeout: 30_000 });
     if (result.error) throw result.error;
     const errorText = fs.readFileSync(errorFile, 'utf8');
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, errorText, error: parseInitError(errorText) };
+    return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, errorText, error: parseInitError(errorText) };
   }
 
   const execPlan = (args: string[], overrides: Partial<InitPlan> = {}): Buffer =>
-    Buffer.concat([encodeInitPlan(plan('/', args, { mountProc: false, cgroupNamespace: false, execMountNamespaceFd: 5, ...overrides })), GO_BYTE]);
+    Buffer.concat([encodeInitPlan(plan('/', args, {
+      mountProc: false, cgroupNamespace: false, execNamespaces: { mnt: 5, pid: 6, uts: 7, ipc: 8 }, ...overrides,
+    })), GO_BYTE]);
 
   test("joins the container's mount namespace: its root, its /proc, its masks; skips the set-up steps", () => {
     const caps = `0x${plan(rootfs, []).capabilities.bounding.toString(16)}`;
@@ -416,6 +434,9 @@ describe('berth-init exec mode', () => {
     expect([secret, cwd]).toEqual(['0', '/work']);
     expect(Number(pid)).toBeGreaterThan(1); // a second process of the container's PID namespace
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      'berth-init: setns ipc fd 8',
+      'berth-init: setns uts fd 7',
+      'berth-init: setns pid fd 6',
       'berth-init: setns mnt fd 5',
       'berth-init: chdir /work',
       'berth-init: close_range 3 ~0 except 4',
@@ -426,8 +447,25 @@ describe('berth-init exec mode', () => {
       'berth-init: setresuid 0',
       `berth-init: capset e=${caps} p=${caps} i=0`,
       'berth-init: ambient 0',
+      'berth-init: dumpable 0',
       'berth-init: stdio',
+      'berth-init: fork',
       'berth-init: execve sh',
+    ]);
+  });
+
+  test("the command is the child of a relay outside the container's PID namespace, which ends as the command ends", () => {
+    // PPid 0: the parent has no pid in the container's PID namespace.
+    const parent = execInit(execPlan(['sh', '-c', 'grep PPid /proc/$$/status; exit 7']));
+    expect([parent.status, parent.stdout, parent.errorText]).toEqual([7, 'PPid:\t0\n', '']);
+    const killed = execInit(execPlan(['sh', '-c', 'kill -TERM $$']));
+    expect([killed.status, killed.signal]).toEqual([null, 'SIGTERM']);
+    const missing = execInit(execPlan(['nosuchcmd']));
+    expect([missing.status, missing.error]).toEqual([127, { errno: 2, step: 'execve', detail: 'nosuchcmd' }]);
+    // the child's parent-death signal is its own (a fork clears it), set after the fork
+    const traced = execInit(execPlan(['true'], { trace: true, parentDeathSignal: 9 }));
+    expect(traced.stderr.split('\n').filter(Boolean).slice(-4)).toEqual([
+      'berth-init: stdio', 'berth-init: fork', 'berth-init: pdeathsig 9', 'berth-init: execve true',
     ]);
   });
 
@@ -435,7 +473,7 @@ describe('berth-init exec mode', () => {
     const result = execInit(execPlan(['sh', '-c', 'sleep 0.5; grep PPid /proc/$$/status'], { detach: true, trace: true }));
     expect(result.errorText).toBe('');
     expect(result.stdout).toBe('PPid:\t1\n');
-    expect(result.stderr.split('\n').slice(0, 2)).toEqual(['berth-init: setns mnt fd 5', 'berth-init: fork']);
+    expect(result.stderr.split('\n').filter((l) => l === 'berth-init: fork')).toHaveLength(2);
     const missing = execInit(execPlan(['nosuchcmd'], { detach: true }));
     expect(missing.error).toEqual({ errno: 2, step: 'execve', detail: 'nosuchcmd' });
   });

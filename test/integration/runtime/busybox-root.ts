@@ -41,6 +41,21 @@ export async function busyboxRoot(): Promise<BusyboxRoot> {
   };
 }
 
+/** One busybox root for all tests of a file (made before the first, cleaned up after the last), and its getter. */
+export function busyboxRootPerFile(): () => BusyboxRoot {
+  let box: BusyboxRoot | undefined;
+  beforeAll(async () => {
+    box = await busyboxRoot();
+  });
+  afterAll(async () => {
+    await box?.cleanup();
+  });
+  return () => {
+    if (box === undefined) throw new Error('the busybox root is made in beforeAll');
+    return box;
+  };
+}
+
 export interface BackgroundBerth {
   child: ChildProcess;
   /** Resolves when the CLI exits. */
@@ -49,7 +64,7 @@ export interface BackgroundBerth {
 
 /** Starts `berth --root ROOT ARGS...` without waiting, so a test can act on it while it runs. */
 export function startBerth(root: string, args: string[]): BackgroundBerth {
-  const child = spawn(process.execPath, [BERTH_BIN, '--root', root, ...args], {
+  const child = spawn(BERTH_BIN, ['--root', root, ...args], {
     env: { ...process.env, BERTH_CONFIG: '/nonexistent/berth-test-config.json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

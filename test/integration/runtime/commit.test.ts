@@ -4,19 +4,14 @@
 // committed into an image that runs, saves, loads; exported whole; and the
 // tutorial flow with the webserver fixture.
 //
-// The three verbs are not mounted in the CLI's command list yet (the lead
-// mounts them), so they run here through their Verb modules under yargs, in
-// this process, exactly as the CLI would; everything else runs bin/berth.
+// The three verbs run here in this process, read by the CLI's own parser
+// (main.ts interpret), exactly as the CLI would; everything else runs bin/berth.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Argv } from 'yargs';
 import * as tar from 'tar-stream';
-import { mount, Verb } from '../../../src/cli/verb';
-import { commit } from '../../../src/cli/commands/container/commit';
-import { diff } from '../../../src/cli/commands/container/diff';
-import { exportVerb } from '../../../src/cli/commands/container/export';
+import { interpret } from '../../../src/cli/main';
 import { BusyboxRoot, busyboxRoot, startBerth, whenRunning, inspect, until } from './busybox-root';
 import { berth, withTempRoot } from '../helpers/berth';
 import { fixtureLayout, FIXTURE_TAG } from '../helpers/fixtures';
@@ -27,23 +22,16 @@ jest.setTimeout(300_000);
 const EMPTY_TAR_DIFF_ID = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
 
 /** Runs one of the verbs as `berth --root ROOT NAME ARGS...` and returns its stdout. */
-async function verb<A>(root: string, name: string, module: Verb<A>, args: string[]): Promise<string> {
-  const yargs = require('yargs/yargs') as (args: string[]) => Argv;
+async function verb(root: string, name: string, args: string[]): Promise<string> {
+  const outcome = interpret(['--root', root, '--config', '/nonexistent/berth-test-config.json', name, ...args]);
+  if (outcome.kind !== 'run') throw new Error(`berth ${name} ${args.join(' ')}: ${outcome.stderr ?? outcome.stdout}`);
   let stdout = '';
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += chunk.toString();
     return true;
   });
   try {
-    await yargs([name, ...args])
-      .option('root', { type: 'string', default: root })
-      .option('config', { type: 'string', default: '/nonexistent/berth-test-config.json' })
-      .command(mount(name, module))
-      .strict()
-      .fail((message: string, err: Error) => {
-        throw err ?? new Error(message);
-      })
-      .parseAsync();
+    await outcome.run();
   } finally {
     write.mockRestore();
   }
@@ -96,7 +84,7 @@ describe('diff, commit, export', () => {
 
   test('diff lists A/C/D as Docker 20.10 does: whiteouts D, the opaque /usr C with its image entries D', async () => {
     // Docker 20.10 (overlay2) printed the same set for the same script; berth sorts each directory's entries.
-    expect((await verb(box.root, 'diff', diff, ['changed'])).split('\n').filter(Boolean)).toEqual([
+    expect((await verb(box.root, 'diff', ['changed'])).split('\n').filter(Boolean)).toEqual([
       'C /bin',
       'D /bin/ls',
       'C /etc',
@@ -116,7 +104,7 @@ describe('diff, commit, export', () => {
   });
 
   test('commit makes an image that runs with the changes and without the deleted files', async () => {
-    const id = await verb(box.root, 'commit', commit, ['-m', 'msg', '-a', 'Tester <t@example.com>', '-c', 'CMD ["cat","/new.txt"]', 'changed', 'img:1']);
+    const id = await verb(box.root, 'commit', ['-m', 'msg', '-a', 'Tester <t@example.com>', '-c', 'CMD ["cat","/new.txt"]', 'changed', 'img:1']);
     expect(id).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     expect(ok(box, ['run', '--rm', 'img:1'])).toBe('new\n');
     const probe = 'test -e /bin/ls; echo ls=$?; test -e /home; echo home=$?; ls /usr; tail -n1 /etc/passwd; stat -c %a /var/spool';
@@ -162,7 +150,7 @@ describe('diff, commit, export', () => {
 
   test('export writes the merged filesystem: added files in, deleted files out', async () => {
     const file = path.join(scratch, 'export.tar');
-    await verb(box.root, 'export', exportVerb, ['-o', file, 'changed']);
+    await verb(box.root, 'export', ['-o', file, 'changed']);
     const names = await tarNames(file);
     expect(names.get('new.txt')).toBe('new\n');
     expect(names.get('usr/z')).toBe('z\n');
@@ -176,8 +164,8 @@ describe('diff, commit, export', () => {
 
   test('an unchanged container still commits a layer: the empty tar, as with Docker', async () => {
     ok(box, ['run', '--name', 'same', 'busybox', 'true']);
-    expect(await verb(box.root, 'diff', diff, ['same'])).toBe('');
-    await verb(box.root, 'commit', commit, ['same', 'same:1']);
+    expect(await verb(box.root, 'diff', ['same'])).toBe('');
+    await verb(box.root, 'commit', ['same', 'same:1']);
     const layers = JSON.parse(ok(box, ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'same:1'])) as string[];
     expect(layers).toHaveLength(2);
     expect(layers[1]).toBe(EMPTY_TAR_DIFF_ID);
@@ -189,8 +177,8 @@ describe('diff, commit, export', () => {
       const { id } = await whenRunning(box, 'live');
       // The file is written by the container's shell right after it starts.
       await until('/live.txt in the writable layer', () => (fs.existsSync(path.join(box.root, 'containers', id, 'upper', 'live.txt')) ? true : undefined));
-      expect((await verb(box.root, 'diff', diff, ['live'])).split('\n')).toContain('A /live.txt');
-      await verb(box.root, 'commit', commit, ['live', 'live:1']);
+      expect((await verb(box.root, 'diff', ['live'])).split('\n')).toContain('A /live.txt');
+      await verb(box.root, 'commit', ['live', 'live:1']);
       expect(inspect(box, 'live', '{{.State.Status}}')).toBe('running');
       // Thawed: the container goes on writing.
       const tick = path.join(box.root, 'containers', id, 'upper', 'tick');
@@ -211,14 +199,14 @@ describe('diff, commit, export', () => {
     expect(copied.stderr).toBe('');
     ok(box, ['load', '-i', archive]);
     ok(box, ['run', '--name', 'web', 'webserver', 'sh', '-c', 'echo page > /usr/local/apache2/htdocs/game.html']);
-    expect((await verb(box.root, 'diff', diff, ['web'])).split('\n').filter(Boolean)).toEqual([
+    expect((await verb(box.root, 'diff', ['web'])).split('\n').filter(Boolean)).toEqual([
       'C /usr',
       'C /usr/local',
       'C /usr/local/apache2',
       'C /usr/local/apache2/htdocs',
       'A /usr/local/apache2/htdocs/game.html',
     ]);
-    await verb(box.root, 'commit', commit, ['web', 'my_pacman:1.0']);
+    await verb(box.root, 'commit', ['web', 'my_pacman:1.0']);
     const serve = 'httpd -p 80 -h /usr/local/apache2/htdocs && sleep 0.3 && wget -qO- http://127.0.0.1/game.html';
     expect(ok(box, ['run', '--rm', 'my_pacman:1.0', 'sh', '-c', serve])).toBe('page\n');
     // As with Docker, the image takes the container's command (no -c CMD given) and keeps the rest of the config.

@@ -6,10 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
+import * as tar from 'tar-stream';
 import { busyboxRoot, BusyboxRoot, startBerth, whenRunning } from './busybox-root';
 import { Berth } from '../../../src/api/engine';
 import { cp } from '../../../src/cli/commands/container/cp';
-import type { GlobalOptions } from '../../../src/cli/main';
+import type { GlobalOptions } from '../../../src/cli/verb';
 
 jest.setTimeout(180_000);
 
@@ -200,6 +201,20 @@ describe('cp with tar streams (`-`)', () => {
     const single = path.join(work, 'single.tar');
     fs.writeFileSync(single, Buffer.concat(chunks));
     expect(spawnSync('tar', ['-xOf', single, 'file.txt'], { encoding: 'utf8' }).stdout).toBe('from a tar\n');
+  });
+});
+
+describe('cp: regressions', () => {
+  it('a tar whose entry needs a file as its parent fails naming it, not with `close fd N: EBADF` (double close)', async () => {
+    const name = container('mkdir /dir');
+    const pack = tar.pack();
+    pack.entry({ name: 'b', mode: 0o644 }, 'a file\n');
+    pack.entry({ name: 'b/y', mode: 0o644 }, 'below a file\n');
+    pack.finalize();
+    const error = await engine.containers.copyTo(name, pack as unknown as NodeJS.ReadableStream, '/dir').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).not.toMatch(/EBADF/);
+    expect((error as Error).message).toBe('copy: entry `b/y` needs `b` to be a directory');
   });
 });
 

@@ -175,6 +175,9 @@ describe('exec', () => {
   test('no command is a usage error', () => {
     const result = execIn([name]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('"berth exec" requires at least 2 arguments.');
+    expect(result.stderr).toBe(
+      "berth: 'berth exec' requires at least 2 arguments\n\nUsage:  berth exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
+        + "See 'berth exec --help' for more information\n",
+    );
   });
 });

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { berth, withTempRoot, BerthResult } from '../helpers/berth';
+import { lgetxattr, lsetxattr } from '../../../src/sys/fs-at';
 
 const BUSYBOX_ROOTFS = path.resolve(__dirname, '../../../rootfs-cache/busybox-rootfs.sh');
 const PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -33,6 +34,7 @@ function volumeNames(): string[] {
  * Images made with `berth import` from the busybox rootfs:
  *   volimg:  /data/seed.txt (1000:1000, 0640, in a 0750 dir) and VOLUME /data
  *   linkimg: /linked -> /etc (a volume there must copy the image's /etc, not the host's)
+ *   both:    /rich with symlinks, a hardlink, a fifo, an xattr and a dated 0750 dir
  */
 function buildImages(): void {
   execFileSync('bash', [BUSYBOX_ROOTFS, path.join(work, 'busybox.tar')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -46,8 +48,23 @@ function buildImages(): void {
   fs.chownSync(path.join(tree, 'data', 'seed.txt'), 1000, 1000);
   fs.chownSync(path.join(tree, 'data'), 1000, 1000);
   fs.symlinkSync('/etc', path.join(tree, 'linked'));
+  // /rich: what Docker 20.10 copies into a new volume besides plain files.
+  const rich = path.join(tree, 'rich');
+  fs.mkdirSync(path.join(rich, 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(rich, 'file'), 'rich\n', { mode: 0o640 });
+  fs.chmodSync(path.join(rich, 'file'), 0o640);
+  fs.linkSync(path.join(rich, 'file'), path.join(rich, 'hard'));
+  fs.symlinkSync('file', path.join(rich, 'rel'));
+  fs.symlinkSync('/etc/passwd', path.join(rich, 'abs'));
+  fs.symlinkSync('../file', path.join(rich, 'sub', 'up'));
+  fs.lchownSync(path.join(rich, 'rel'), 33, 33);
+  fs.lutimesSync(path.join(rich, 'rel'), 1_500_000_000, 1_500_000_000);
+  execFileSync('mkfifo', [path.join(rich, 'fifo')]);
+  lsetxattr(path.join(rich, 'file'), 'user.origin', Buffer.from('image'));
+  fs.chmodSync(path.join(rich, 'sub'), 0o750);
+  fs.utimesSync(path.join(rich, 'sub'), 1_400_000_000, 1_400_000_000);
   const tar = path.join(work, 'image.tar');
-  execFileSync('tar', ['-C', tree, '--numeric-owner', '-cf', tar, '.']);
+  execFileSync('tar', ['-C', tree, '--numeric-owner', '--xattrs', '--xattrs-include=user.*', '-cf', tar, '.']);
   ok(['import', '--change', 'VOLUME /data', '--change', 'CMD ["sh"]', '--change', PATH_ENV, tar, 'volimg']);
   ok(['import', '--change', 'CMD ["sh"]', '--change', PATH_ENV, tar, 'linkimg']);
 }
@@ -93,6 +110,23 @@ describe('named volumes', () => {
   it('with nocopy stay empty', () => {
     expect(ok(['run', '--rm', '-v', 'bare:/data:nocopy', 'volimg', 'ls', '-A', '/data'])).toBe('');
     expect(ok(['run', '--rm', '--mount', 'type=volume,src=bare2,dst=/data,volume-nocopy', 'volimg', 'ls', '-A', '/data'])).toBe('');
+  });
+
+  it('are filled as Docker 20.10 fills them: symlinks with their owner and time, hardlinks, fifos, xattrs; directories dated by the copy', () => {
+    ok(['run', '--rm', '-v', 'rich:/rich', 'volimg', 'true']);
+    const data = path.join(root, 'volumes', 'rich', '_data');
+    expect(fs.readdirSync(data).sort()).toEqual(['abs', 'fifo', 'file', 'hard', 'rel', 'sub']);
+    expect(fs.readlinkSync(path.join(data, 'abs'))).toBe('/etc/passwd');
+    expect(fs.readlinkSync(path.join(data, 'sub', 'up'))).toBe('../file');
+    const rel = fs.lstatSync(path.join(data, 'rel'));
+    expect([fs.readlinkSync(path.join(data, 'rel')), rel.uid, rel.gid, rel.mtimeMs]).toEqual(['file', 33, 33, 1_500_000_000_000]);
+    expect(fs.statSync(path.join(data, 'hard')).ino).toBe(fs.statSync(path.join(data, 'file')).ino);
+    expect(fs.lstatSync(path.join(data, 'fifo')).isFIFO()).toBe(true);
+    expect(fs.statSync(path.join(data, 'file')).mode & 0o7777).toBe(0o640);
+    expect(lgetxattr(path.join(data, 'file'), 'user.origin')).toEqual(Buffer.from('image'));
+    const sub = fs.statSync(path.join(data, 'sub'));
+    expect(sub.mode & 0o7777).toBe(0o750);
+    expect(sub.mtimeMs).toBeGreaterThan(1_400_000_000_000);
   });
 
   it("never copy host files through an image symlink at the mount point", () => {

@@ -191,14 +191,14 @@ describe('unpackLayer: entry types and metadata', () => {
 
     const fifo = fs.lstatSync(path.join(layer, 'run/fifo'));
     expect(fifo.isFIFO()).toBe(true);
-    expect([fifo.mode & 0o7777, fifo.uid, fifo.gid]).toEqual([0o600, 1, 1]);
+    expect([fifo.mode & 0o7777, fifo.uid, fifo.gid, fifo.mtimeMs]).toEqual([0o600, 1, 1, MTIME.getTime()]);
     const devNull = fs.lstatSync(path.join(layer, 'dev/null'));
     expect(devNull.isCharacterDevice()).toBe(true);
     expect(devNull.mode & 0o7777).toBe(0o666);
     expect(devNull.rdev).toBe(fs.statSync('/dev/null').rdev);
     const loop = fs.lstatSync(path.join(layer, 'dev/loop9'));
     expect(loop.isBlockDevice()).toBe(true);
-    expect([loop.mode & 0o7777, loop.gid]).toEqual([0o660, 6]);
+    expect([loop.mode & 0o7777, loop.gid, loop.mtimeMs]).toEqual([0o660, 6, MTIME.getTime()]);
     expect(loop.rdev).toBe(7 * 256 + 9);
 
     expect(fs.readFileSync(path.join(layer, 'abs/file'), 'utf8')).toBe('rooted');

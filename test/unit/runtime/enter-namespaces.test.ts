@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { withNamespacesOf, withNewNamespaces } from '../../../src/runtime/enter-namespaces';
+import { withNewNamespaces } from '../../../src/runtime/enter-namespaces';
 import {
   CLONE_FS, CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS,
 } from '../../../src/sys/namespaces';
@@ -108,41 +108,6 @@ describe('withNewNamespaces', () => {
       exit.mockRestore();
       stderr.mockRestore();
     }
-  });
-});
-
-describe('withNamespacesOf', () => {
-  it("setns()es into the given fds, runs fn, then back in the restore order; the saved fds are closed", () => {
-    const sys = recordingHostCalls();
-    const joined = new Map([['pid', 901], ['net', 902], ['uts', 903]] as const);
-    const inside: number[] = [];
-    const result = withNamespacesOf(joined, () => {
-      inside.push(sys.calls.length);
-      return 'spawned';
-    }, sys);
-    expect(result).toBe('spawned');
-    expect(inside).toEqual([3]);
-    expect(sys.named('unshare')).toEqual([]);
-    const calls = setnsCalls(sys);
-    expect(calls.slice(0, 3)).toEqual([
-      { fd: 901, flag: CLONE_NEWPID }, { fd: 902, flag: CLONE_NEWNET }, { fd: 903, flag: CLONE_NEWUTS },
-    ]);
-    expect(calls.slice(3).map((c) => c.flag)).toEqual([CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS]);
-    for (const { fd } of calls.slice(3)) expect(isOpen(fd)).toBe(false);
-  });
-
-  it('steps back even when fn throws', () => {
-    const sys = recordingHostCalls();
-    expect(() => withNamespacesOf(new Map([['ipc', 904]] as const), () => {
-      throw new Error('spawn failed');
-    }, sys)).toThrow('spawn failed');
-    expect(setnsCalls(sys).map((c) => c.flag)).toEqual([CLONE_NEWIPC, CLONE_NEWIPC]);
-  });
-
-  it('refuses the mount namespace: berth-init joins that one itself', () => {
-    const sys = recordingHostCalls();
-    expect(() => withNamespacesOf(new Map([['mnt', 905]] as const), () => 1, sys)).toThrow(/berth-init joins the mount namespace/);
-    expect(sys.calls).toEqual([]);
   });
 });
 

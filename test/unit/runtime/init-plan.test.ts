@@ -83,11 +83,11 @@ describe('encodeInitPlan', () => {
     ]);
   });
 
-  test('exec mode sends no rootfs, and exec, setns.mnt and detach after the other records', () => {
-    expect(records(encodeInitPlan(basePlan({ execMountNamespaceFd: 5, detach: true, tty: true })))).toEqual([
+  test('exec mode sends no rootfs, and exec, the setns records and detach after the other records', () => {
+    expect(records(encodeInitPlan(basePlan({ execNamespaces: { mnt: 5, cgroup: 9, pid: 6, net: 7 }, detach: true, tty: true })))).toEqual([
       'cwd=/', 'arg=sh', 'uid=0', 'gid=0',
       'cap.bounding=0', 'cap.effective=0', 'cap.permitted=0', 'cap.inheritable=0', 'cap.ambient=0',
-      'tty=1', 'exec=1', 'setns.mnt=5', 'detach=1', 'end=1',
+      'tty=1', 'exec=1', 'setns.pid=6', 'setns.net=7', 'setns.cgroup=9', 'setns.mnt=5', 'detach=1', 'end=1',
     ]);
   });
 
@@ -121,7 +121,9 @@ describe('encodeInitPlan', () => {
     ['a negative rlimit', { rlimits: [{ type: 'RLIMIT_NOFILE', soft: -1, hard: 1 }] }, /rlimit `RLIMIT_NOFILE` has bad value `-1`/],
     ['a 65-bit capability mask', { capabilities: { bounding: 1n << 64n, effective: 0n, permitted: 0n, inheritable: 0n, ambient: 0n } }, /`cap.bounding` is not a 64-bit mask/],
     ['signal 0', { parentDeathSignal: 0 }, /bad parent death signal `0`/],
-    ['a mount namespace fd among fds 0-4', { execMountNamespaceFd: 4 }, /mount namespace fd must be above 4/],
+    ['a mount namespace fd among fds 0-4', { execNamespaces: { mnt: 4 } }, /the mnt namespace fd must be above 4/],
+    ['a pid namespace fd that is not an fd', { execNamespaces: { mnt: 5, pid: 5.5 } }, /the pid namespace fd must be above 4/],
+    ['exec mode without the mount namespace', { execNamespaces: { pid: 5 } }, /exec mode needs the mount namespace/],
     ['detach outside exec mode', { detach: true }, /`detach` is for exec mode only/],
     ['an effective capability that is not permitted', { capabilities: { bounding: 3n, effective: 2n, permitted: 1n, inheritable: 0n, ambient: 0n } }, /effective capabilities must be permitted/],
     ['an ambient capability that is not inheritable', { capabilities: { bounding: 1n, effective: 1n, permitted: 1n, inheritable: 0n, ambient: 1n } }, /ambient capabilities must be permitted and inheritable/],
@@ -226,7 +228,7 @@ describe('encodeInitPlan cgroupfs', () => {
   });
 
   test('leaves it out in exec mode: the container has it already', () => {
-    const all = records(encodeInitPlan(basePlan({ cgroupMount, execMountNamespaceFd: 5 })));
+    const all = records(encodeInitPlan(basePlan({ cgroupMount, execNamespaces: { mnt: 5 } })));
     expect(all.filter((r) => r.startsWith('cgroupfs'))).toEqual([]);
   });
 

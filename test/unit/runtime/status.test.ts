@@ -9,6 +9,7 @@ describe('container status', () => {
     expect(dockerStatus('paused')).toBe('paused');
     expect(dockerStatus('stopped')).toBe('exited');
     expect(dockerStatus('stopped', true)).toBe('dead');
+    expect(dockerStatus('dead')).toBe('dead');
   });
 
   test.each([
@@ -22,6 +23,10 @@ describe('container status', () => {
     ['pause', 'running', true],
     ['resume', 'paused', true],
     ['exec', 'created', false],
+    ['delete', 'dead', true],
+    ['start', 'dead', false],
+    ['kill', 'dead', false],
+    ['exec', 'dead', false],
   ] as const)('%s while %s: %s', (action, status, allowed) => {
     expect(canDo(action, status)).toBe(allowed);
   });
@@ -33,5 +38,10 @@ describe('container status', () => {
     );
     expect(() => assertCan('kill', 'stopped', 'web')).toThrow('container web is not running');
     expect(() => assertCan('start', 'running', 'web')).toThrow('cannot start container web: container is running');
+  });
+
+  test('a dead record cannot be started, only removed', () => {
+    expect(() => assertCan('start', 'dead', 'web')).toThrow('cannot start container web: container is dead');
+    expect(() => assertCan('delete', 'dead', 'web')).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { DataRoot } from '../../../src/config/layout';
 import { LayerStore } from '../../../src/storage/layer-store';
 import { sha256Digest, chainIds } from '../../../src/image/digest';
 import { DigestMismatchError } from '../../../src/errors/kinds';
+import { processStartTime } from '../../../src/sys/proc-stat';
 import { tempDir } from '../helpers/tmp';
 
 describe('LayerStore', () => {
@@ -70,6 +71,15 @@ describe('LayerStore', () => {
     fs.mkdirSync(path.join(stale, 'diff'), { recursive: true });
     layers.sweepIncomplete();
     expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  test('sweepIncomplete removes the work dir of a dead process whose pid a live process reuses', () => {
+    const reused = path.join(root, 'layers', `.incomplete-${process.ppid}@1-abcdefabcdef`);
+    const owned = path.join(root, 'layers', `.incomplete-${process.ppid}@${processStartTime(process.ppid)}-abcdefabcdef`);
+    for (const dir of [reused, owned]) fs.mkdirSync(path.join(dir, 'diff'), { recursive: true });
+    layers.sweepIncomplete();
+    expect(fs.existsSync(reused)).toBe(false);
+    expect(fs.existsSync(owned)).toBe(true);
   });
 
   test('delete removes the layer', async () => {

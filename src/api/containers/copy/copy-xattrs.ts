@@ -8,16 +8,15 @@
  *     `user.*` and the rest are not copied, either way;
  *   - extracting applies every xattr an archive carries (a tar on stdin may
  *     hold others), after the chown (which clears file capabilities) and
- *     ignoring EPERM and ENOTSUP, as Docker does.
+ *     ignoring EPERM and ENOTSUP, as Docker does: storage/tree-writer.ts.
  */
 import * as fs from 'node:fs';
-import { O_CLOEXEC, lsetxattr } from '../../../sys/fs-at';
+import { O_CLOEXEC } from '../../../sys/fs-at';
 import { fgetxattr } from '../../../sys/xattr';
 import { SyscallError } from '../../../errors/syscall-error';
 
 export const ARCHIVED_XATTRS = ['security.capability'];
 
-const EPERM = 1;
 const ENOTSUP = 95;
 const VFS_CAP_REVISION_OFFSET = 3;
 const VFS_CAP_REVISION_2 = 2;
@@ -47,17 +46,5 @@ export function archivedXattrs(pathFd: number): Array<[string, Buffer]> {
     throw err;
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** Sets an extracted entry's xattrs on `base` in the directory open at `dirFd` (the entry itself, never followed). */
-export function applyXattrs(dirFd: number, base: string, xattrs: Array<[string, Buffer]>, where: string): void {
-  for (const [name, value] of xattrs) {
-    try {
-      lsetxattr(`/proc/self/fd/${dirFd}/${base}`, name, value, 0, `\`${name}\` on \`${where}\``);
-    } catch (err) {
-      if (err instanceof SyscallError && (err.errno === EPERM || err.errno === ENOTSUP)) continue;
-      throw err;
-    }
   }
 }

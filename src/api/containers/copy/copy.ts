@@ -1,10 +1,12 @@
 /**
  * Docker's `cp` between a container and the local filesystem, either way,
  * for running and stopped containers. Entries are copied fd to fd (see
- * copy-entries.ts and extract.ts); a tar stream on stdin or stdout goes
- * through a temporary file under the data root, since the copy itself runs
- * synchronously (a stopped container's root is only mounted in a private
- * mount namespace the main thread steps into).
+ * copy-entries.ts, storage/tree-walk.ts and extract.ts), synchronously: a
+ * stopped container's root is only mounted in a private mount namespace
+ * the main thread steps into. So a tar stream on stdin is first extracted
+ * into a private directory under the data root (storage/tar-reader.ts, the
+ * layers' tar reader) and copied from there; one for stdout is written to a
+ * temporary file, then sent.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +15,15 @@ import { pipeline } from 'node:stream/promises';
 import { ContainerStore } from '../../../runtime/container-store';
 import { ContainerState } from '../../../runtime/state';
 import { LayerStore } from '../../../storage/layer-store';
-import { close } from '../../../sys/fs-at';
+import { AT_FDCWD, O_CLOEXEC, O_DIRECTORY, O_PATH, close, openat2 } from '../../../sys/fs-at';
 import { BerthError, NotFoundError } from '../../../errors';
-import { CopyEntry, openHostRoot, openPathInRoot, statInRoot, walkEntries } from './copy-entries';
+import type { TreeEntry } from '../../../storage/tree-entry';
+import { allXattrs, walkTree } from '../../../storage/tree-walk';
+import { extractTar } from '../../../storage/tar-reader';
+import { writeTar } from '../../../storage/tar-writer';
+import { copyEntries, openHostRoot, openPathInRoot, statInRoot } from './copy-entries';
 import { absolutePath, archiveBaseOf, hasTrailingSeparator, resolveCopyPlan, specifiesCurrentDir, splitPathDirEntry } from './copy-plan';
 import { CopyOwnership, extractEntries } from './extract';
-import { readTar, writeTar } from './tar-file';
 import { isRunning, withRunningRoot, withStoppedRoot } from './container-root';
 import { assertWritableDestination } from './read-only';
 import { readSpec } from '../../../runtime/start';
@@ -57,20 +62,22 @@ export class ContainerCopy {
     const dest = absolutePath(destPath, '/');
     const ownership: CopyOwnership = options.archive ? 'archive' : 'root';
     if (typeof source !== 'string') {
-      return this.withTempFile(async (file) => {
-        await pipeline(source, fs.createWriteStream(file));
-        const fd = fs.openSync(file, 'r');
+      return this.withTemp('dir', async (staging) => {
+        const bytes = await extractTar(source, staging, 'copy');
+        const stagedFd = openat2(AT_FDCWD, staging, { flags: O_PATH | O_DIRECTORY | O_CLOEXEC, resolve: 0 });
         try {
           return await this.inRoot(ref, (rootFd, state) => {
             const target = destinationInRoot(rootFd, dest);
             if (!target.exists || !target.isDir) throw new BerthError('copy', `destination "${ref}:${destPath}" must be a directory`);
             const plan = { dstDir: target.path, archiveBase: '.', rename: '.' };
             assertWritableIn(state, rootFd, plan.dstDir);
-            const bytes = extractEntries(readTar(fd, 'stdin'), { rootFd, plan, ownership, describe: notFoundIn(ref) });
+            // Everything the archive carried, xattrs and exact times included, as Docker's extraction of it.
+            const entries = walkTree(stagedFd, '.', { xattrs: allXattrs, exactTimes: true });
+            extractEntries(entries, { rootFd, plan, ownership, describe: notFoundIn(ref) });
             return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
           });
         } finally {
-          fs.closeSync(fd);
+          close(stagedFd);
         }
       });
     }
@@ -80,7 +87,7 @@ export class ContainerCopy {
       const opened = openSource(hostRoot, src, options.followLink ?? false);
       if (opened === undefined) throw new NotFoundError(`lstat ${src.replace(/\/\.?$/, '') || '/'}: no such file or directory`);
       try {
-        const srcIsDir = fs.fstatSync(opened.fd).isDirectory();
+        const srcIsDir = fs.fstatSync(opened).isDirectory();
         return await this.inRoot(ref, (rootFd, state) => {
           const target = destinationInRoot(rootFd, dest);
           if (target.exists && !target.isDir && !target.isFile) {
@@ -88,13 +95,11 @@ export class ContainerCopy {
           }
           const plan = resolveCopyPlan(src, target.path, { srcIsDir, destExists: target.exists, destIsDir: target.isDir });
           assertWritableIn(state, rootFd, plan.dstDir);
-          const entries = walkEntries(opened.fd, archiveBaseOf(src), opened.parentFd, opened.base);
-          const bytes = extractEntries(entries, { rootFd, plan, ownership, describe: notFoundIn(ref) });
+          const bytes = extractEntries(copyEntries(opened, archiveBaseOf(src)), { rootFd, plan, ownership, describe: notFoundIn(ref) });
           return { bytes, destination: `${ref}:${target.path === dest ? destPath : target.path}` };
         });
       } finally {
-        close(opened.fd);
-        close(opened.parentFd);
+        close(opened);
       }
     } finally {
       close(hostRoot);
@@ -107,7 +112,7 @@ export class ContainerCopy {
     if (src === '/') src = '/.';
     const follow = options.followLink ?? false;
     if (typeof destination !== 'string') {
-      return this.withTempFile(async (file) => {
+      return this.withTemp('file', async (file) => {
         const fd = fs.openSync(file, 'w', 0o600);
         let bytes: number;
         try {
@@ -148,13 +153,15 @@ export class ContainerCopy {
     });
   }
 
-  private async withTempFile<T>(fn: (file: string) => Promise<T>): Promise<T> {
+  /** Runs `fn` with a fresh path under the data root's private tmp directory (a directory made for it with `dir`), removed afterwards. */
+  private async withTemp<T>(kind: 'file' | 'dir', fn: (tempPath: string) => Promise<T>): Promise<T> {
     fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
-    const file = path.join(this.tmpDir, `cp-${process.pid}-${randomBytes(6).toString('hex')}.tar`);
+    const tempPath = path.join(this.tmpDir, `cp-${process.pid}-${randomBytes(6).toString('hex')}${kind === 'file' ? '.tar' : ''}`);
+    if (kind === 'dir') fs.mkdirSync(tempPath, { mode: 0o700 });
     try {
-      return await fn(file);
+      return await fn(tempPath);
     } finally {
-      fs.rmSync(file, { force: true });
+      fs.rmSync(tempPath, { recursive: true, force: true });
     }
   }
 }
@@ -176,17 +183,16 @@ function openSource(rootFd: number, src: string, followLink: boolean): ReturnTyp
 }
 
 function withSourceInRoot<T>(
-  rootFd: number, src: string, followLink: boolean, notFound: (p: string) => string, fn: (entries: Iterable<CopyEntry>, srcIsDir: boolean) => T,
+  rootFd: number, src: string, followLink: boolean, notFound: (p: string) => string, fn: (entries: Iterable<TreeEntry>, srcIsDir: boolean) => T,
 ): T {
   const opened = openSource(rootFd, src, followLink);
   if (opened === undefined) throw new NotFoundError(notFound(src));
   try {
-    const srcIsDir = fs.fstatSync(opened.fd).isDirectory();
+    const srcIsDir = fs.fstatSync(opened).isDirectory();
     if (hasTrailingSeparator(src) && !srcIsDir) throw new BerthError('copy', `${src}: not a directory`);
-    return fn(walkEntries(opened.fd, archiveBaseOf(src), opened.parentFd, opened.base), srcIsDir);
+    return fn(copyEntries(opened, archiveBaseOf(src)), srcIsDir);
   } finally {
-    close(opened.fd);
-    close(opened.parentFd);
+    close(opened);
   }
 }
 

@@ -1,13 +1,13 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
-import { engineFor } from '../../context';
+import { engineFor, refuseNonTerminalInput } from '../../context';
 import { followAttached } from '../../output/attach-relay';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../output/detach-keys';
 import { BerthError } from '../../../errors/berth-error';
 
 interface AttachArgs {
   container: string;
-  stdin?: boolean;
+  'no-stdin'?: boolean;
   'sig-proxy'?: boolean;
   'detach-keys'?: string;
 }
@@ -18,12 +18,11 @@ interface AttachArgs {
  * the container's stdin: another client may attach later (Docker's StdinOnce is for `run -i` only).
  */
 export const attach: Verb<AttachArgs> = {
+  usage: '[OPTIONS] CONTAINER',
   args: '<container>',
-  describe: "Attach local standard input, output, and error streams to a running container",
-  options: (y: Argv) =>
-    y
-      .positional('container', { type: 'string' })
-      .option('stdin', { type: 'boolean', default: true, describe: 'Attach STDIN (--no-stdin: do not)' })
+  options: (flags: FlagSet) =>
+    flags
+      .option('no-stdin', { type: 'boolean', describe: 'Do not attach STDIN' })
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy all received signals to the process' })
       .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
   async run(argv) {
@@ -31,7 +30,13 @@ export const attach: Verb<AttachArgs> = {
     const detachKeys = parseDetachKeys(argv['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     const container = await engine.containers.attach(argv.container);
     const tty = container.state.hostConfig.tty;
-    const input = argv.stdin !== false && container.stdin !== null;
+    try {
+      refuseNonTerminalInput(!argv['no-stdin'], tty);
+    } catch (err) {
+      container.detach();
+      throw err;
+    }
+    const input = !argv['no-stdin'] && container.stdin !== null;
     const status = await followAttached(engine, container, { input, closeStdinAtEnd: false, tty, detachKeys, sigProxy: argv['sig-proxy'] !== false });
     // Docker's attach reports the detach as its error (exit 1); run and start -a exit 0.
     if (!status) throw new BerthError('detached', 'read escape sequence');

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { humanSize } from '../../output/units';
@@ -6,46 +6,39 @@ import { assertTwoSides, splitCpArg } from '../../../api/containers/copy/copy-pl
 import { UsageError } from '../../../errors/kinds';
 
 interface CpArgs {
-  source: unknown;
-  destination: unknown;
+  source: string;
+  destination: string;
   archive?: boolean;
-  followLink?: boolean;
+  'follow-link'?: boolean;
   quiet?: boolean;
 }
 
-/**
- * yargs re-reads positionals as `--source -`, which turns a lone `-` into
- * `''` (or `true`): take it back from the command line when one was given.
- */
-function dashAware(value: unknown): string {
-  if ((value === '' || value === true) && process.argv.slice(2).includes('-')) return '-';
-  return typeof value === 'string' ? value : '';
-}
-
 export const cp: Verb<CpArgs> = {
+  usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
   args: '<source> <destination>',
-  describe: 'Copy files/folders between a container and the local filesystem',
-  options: (y: Argv) =>
-    y
-      .usage('berth cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\nberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH')
-      .positional('source', { type: 'string', describe: 'CONTAINER:SRC_PATH, a local path, or - (a tar archive on stdin)' })
-      .positional('destination', { type: 'string', describe: 'CONTAINER:DEST_PATH, a local path, or - (a tar archive to stdout)' })
+  long: `Copy files/folders between a container and the local filesystem
+
+Use '-' as the source to read a tar archive from stdin
+and extract it to a directory destination in a container.
+Use '-' as the destination to stream a tar archive of a
+container source to stdout.`,
+  options: (flags: FlagSet) =>
+    flags
       .option('archive', { alias: 'a', type: 'boolean', describe: 'Archive mode (copy all uid/gid information)' })
-      .option('follow-link', { alias: 'L', type: 'boolean', describe: 'Always follow symlinks in SRC_PATH' })
+      .option('follow-link', { alias: 'L', type: 'boolean', describe: 'Always follow symbol link in SRC_PATH' })
       .option('quiet', {
         alias: 'q',
         type: 'boolean',
         describe: 'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached',
       }),
   async run(argv) {
-    const source = dashAware(argv.source);
-    const destination = dashAware(argv.destination);
+    const { source, destination } = argv;
     if (source === '') throw new UsageError('source can not be empty');
     if (destination === '') throw new UsageError('destination can not be empty');
     const src = splitCpArg(source);
     const dest = splitCpArg(destination);
     assertTwoSides(src, dest);
-    const options = { followLink: argv.followLink, archive: argv.archive };
+    const options = { followLink: argv['follow-link'], archive: argv.archive };
     const containers = engineFor(argv).containers;
     // Docker 28: the summary line only when -q is not given and stdout is a terminal.
     const quiet = argv.quiet ?? !process.stdout.isTTY;

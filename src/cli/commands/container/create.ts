@@ -1,15 +1,17 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { runFlagOptions, RunFlags } from './run-flags';
-import { createFromFlags } from './run';
+import { createRequestOf } from './run';
 
 export const create: Verb<RunFlags> = {
-  args: '<image>',
-  describe: 'Create a new container',
-  options: (y: Argv) => runFlagOptions(y),
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  args: '<image> [command..]',
+  flagsEndAtFirstArgument: true,
+  options: (flags: FlagSet) => runFlagOptions(flags, 'create'),
   async run(argv) {
-    const state = await createFromFlags(engineFor(argv), argv);
+    const request = createRequestOf(argv, 'create');
+    const state = await engineFor(argv).containers.create(request);
     out(state.id);
   },
 };

@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 
@@ -7,9 +6,8 @@ interface DiffArgs {
 }
 
 export const diff: Verb<DiffArgs> = {
+  usage: 'CONTAINER',
   args: '<container>',
-  describe: "Inspect changes to files or directories on a container's filesystem",
-  options: (y: Argv) => y.positional('container', { type: 'string' }),
   run(argv) {
     const changes = engineFor(argv).containers.diff(argv.container);
     if (changes.length > 0) out(changes.map((c) => `${c.kind} ${c.path}`).join('\n'));

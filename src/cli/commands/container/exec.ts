@@ -1,21 +1,19 @@
 /**
  * `berth exec [-i] [-t] [-d] [-e K=V] [--env-file F] [-w DIR] [-u USER] [--privileged] CONTAINER COMMAND...`
- * Docker's exec for a running container. The command arrives behind `--`
- * (main.ts's splitCommandTail stops reading flags at the container name).
- * The exit code is the command's; 126/127 when it cannot run or is not
- * found; 1 when the container is not running (Docker's daemon error).
+ * Docker's exec for a running container. Flags end at the container's name:
+ * what follows is the command. The exit code is the command's; 126/127 when
+ * it cannot run or is not found (runtime/exec-error.ts); 1 when the
+ * container is not running (Docker's daemon error).
  */
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
-import { engineFor } from '../../context';
+import { engineFor, refuseNonTerminalInput } from '../../context';
 import { relayTerminal } from '../../output/terminal-relay';
-import { UsageError } from '../../../errors/kinds';
-import { ExitCode } from '../../../errors/exit-codes';
 import { envFromFlags } from './run-flags';
 
 interface ExecArgs {
   container: string;
-  '--'?: Array<string | number>;
+  command: string[];
   interactive?: boolean;
   tty?: boolean;
   detach?: boolean;
@@ -27,14 +25,14 @@ interface ExecArgs {
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
-const list = { type: 'string', array: true, nargs: 1 } as const;
+const list = { type: 'string', array: true } as const;
 
 export const exec: Verb<ExecArgs> = {
-  args: '<container>',
-  describe: 'Execute a command in a running container',
-  options: (y: Argv) =>
-    y
-      .positional('container', { type: 'string', describe: 'CONTAINER' })
+  usage: '[OPTIONS] CONTAINER COMMAND [ARG...]',
+  args: '<container> <command..>',
+  flagsEndAtFirstArgument: true,
+  options: (flags: FlagSet) =>
+    flags
       .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' })
       .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY' })
       .option('detach', { alias: 'd', type: 'boolean', describe: 'Detached mode: run command in the background' })
@@ -44,15 +42,12 @@ export const exec: Verb<ExecArgs> = {
       .option('user', { alias: 'u', type: 'string', describe: 'Username or UID (format: "<name|uid>[:<group|gid>]")' })
       .option('privileged', { type: 'boolean', describe: 'Give extended privileges to the command' }),
   async run(argv) {
-    const command = (argv['--'] ?? []).map(String);
-    if (command.length === 0) {
-      throw new UsageError('"berth exec" requires at least 2 arguments.', {
-        hint: "See 'berth exec --help'.",
-        exitCode: ExitCode.Failure,
-      });
-    }
+    const { command } = argv;
     const engine = engineFor(argv);
     const detach = Boolean(argv.detach);
+    // Docker: an unknown container is reported before a stdin that is no terminal.
+    engine.containers.get(argv.container);
+    if (!detach) refuseNonTerminalInput(Boolean(argv.interactive), Boolean(argv.tty));
     const interactive = Boolean(argv.interactive) && !detach;
     // A detached command has nobody at a terminal: Docker discards its output; so does berth.
     const tty = Boolean(argv.tty) && !detach;

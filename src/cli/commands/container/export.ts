@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { UsageError } from '../../../errors/kinds';
@@ -10,11 +10,10 @@ interface ExportArgs {
 
 /** `export` is a reserved word: the verb is `exportVerb`. */
 export const exportVerb: Verb<ExportArgs> = {
+  usage: '[OPTIONS] CONTAINER',
   args: '<container>',
-  describe: "Export a container's filesystem as a tar archive",
-  options: (y: Argv) =>
-    y
-      .positional('container', { type: 'string' })
+  options: (flags: FlagSet) =>
+    flags
       .option('output', { alias: 'o', type: 'string', describe: 'Write to a file, instead of STDOUT' }),
   async run(argv) {
     const engine = engineFor(argv);

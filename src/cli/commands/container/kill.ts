@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -9,16 +9,13 @@ interface KillArgs {
 }
 
 export const kill: Verb<KillArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Kill one or more running containers',
-  options: (y: Argv) =>
-    y
-      .positional('containers', { type: 'string', array: true })
-      .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal to send to the container' }),
+  options: (flags: FlagSet) => flags.option('signal', { alias: 's', type: 'string', describe: 'Signal to send to the container' }),
   async run(argv) {
     const engine = engineFor(argv);
     await forEachReported(argv.containers, (name) => {
-      engine.containers.kill(name, argv.signal);
+      engine.containers.kill(name, argv.signal ?? 'KILL');
       out(name);
     });
   },

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { parseSince } from '../../../api/containers/logs';
@@ -26,15 +26,17 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> | void {
 }
 
 export const logs: Verb<LogsArgs> = {
+  usage: '[OPTIONS] CONTAINER',
   args: '<container>',
-  describe: 'Fetch the logs of a container',
-  options: (y: Argv) =>
-    y
-      .positional('container', { type: 'string' })
+  options: (flags: FlagSet) =>
+    flags
       .option('follow', { alias: 'f', type: 'boolean', describe: 'Follow log output' })
-      .option('tail', { alias: 'n', type: 'string', describe: 'Number of lines to show from the end of the logs (default "all")' })
+      .option('tail', { alias: 'n', type: 'string', default: 'all', describe: 'Number of lines to show from the end of the logs' })
       .option('timestamps', { alias: 't', type: 'boolean', describe: 'Show timestamps' })
-      .option('since', { type: 'string', describe: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m)' }),
+      .option('since', {
+        type: 'string',
+        describe: 'Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)',
+      }),
   async run(argv) {
     const engine = engineFor(argv);
     const options = {

@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -8,9 +7,8 @@ interface PauseArgs {
 }
 
 export const pause: Verb<PauseArgs> = {
+  usage: 'CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Pause all processes within one or more containers',
-  options: (y: Argv) => y.positional('containers', { type: 'string', array: true }),
   async run(argv) {
     const engine = engineFor(argv);
     await forEachReported(argv.containers, async (name) => {

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { confirmed } from '../../confirm';
@@ -9,8 +9,8 @@ interface PruneArgs {
 }
 
 export const prune: Verb<PruneArgs> = {
-  describe: 'Remove all stopped containers',
-  options: (y: Argv) => y.option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) => flags.option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   async run(argv) {
     if (!(await confirmed('container prune', 'WARNING! This will remove all stopped containers.', argv.force))) return;
     const result = await engineFor(argv).containers.prune();

@@ -1,7 +1,8 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
+import { formatOption } from '../../output/format-flag';
 import { humanDuration, humanSize, timeAgo } from '../../output/units';
 import { goTimeString } from '../../output/time';
 import { goQuote } from '../../output/go-fmt';
@@ -14,7 +15,7 @@ interface PsArgs {
   all?: boolean;
   quiet?: boolean;
   latest?: boolean;
-  last?: number;
+  last: number;
   size?: boolean;
   'no-trunc'?: boolean;
   filter?: string[];
@@ -82,7 +83,7 @@ function parseFilters(args: readonly string[], engine: Berth): Array<(c: Contain
   const byKey = new Map<string, string[]>();
   for (const f of filters) byKey.set(f.key, [...(byKey.get(f.key) ?? []), f.value]);
   const created = (ref: string): number => {
-    const found = engine.containers.store.find(ref);
+    const found = engine.containers.find(ref);
     if (!found) throw new NotFoundError(`no such container ${ref}`);
     return Date.parse(found.created);
   };
@@ -145,24 +146,24 @@ function parseFilters(args: readonly string[], engine: Berth): Array<(c: Contain
 }
 
 export const ps: Verb<PsArgs> = {
-  describe: 'List containers',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Show all containers (default shows just running)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display container IDs' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Show the latest created container (includes all states)' })
-      .option('last', { alias: 'n', type: 'number', describe: 'Show n last created containers (includes all states)' })
+      .option('last', { alias: 'n', type: 'number', default: -1, describe: 'Show n last created containers (includes all states)' })
       .option('size', { alias: 's', type: 'boolean', describe: 'Display total file sizes' })
       .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('filter', { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Filter output based on conditions provided' })
-      .option('format', { type: 'string', describe: 'Format output using a custom template' }),
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Filter output based on conditions provided' }),
   run(argv) {
     const engine = engineFor(argv);
     const tests = parseFilters(argv.filter ?? [], engine);
-    const showAll = argv.all || argv.latest || argv.last !== undefined || (argv.filter ?? []).some((f) => f.startsWith('status='));
+    // Docker: a limit (-n N, or -l for 1) lists stopped containers too; -n 0 or below is no limit.
+    const limit = argv.last > 0 ? argv.last : argv.latest ? 1 : undefined;
+    const showAll = argv.all || limit !== undefined || (argv.filter ?? []).some((f) => f.startsWith('status='));
     let list = engine.containers.list({ all: showAll }).filter((c) => tests.every((test) => test(c)));
-    if (argv.latest) list = list.slice(0, 1);
-    if (argv.last !== undefined && argv.last >= 0) list = list.slice(0, argv.last);
+    if (limit !== undefined) list = list.slice(0, limit);
     const noTrunc = Boolean(argv['no-trunc']);
     if (argv.quiet) {
       out(list.map((c) => (noTrunc ? c.id : c.id.slice(0, 12))).join('\n'));

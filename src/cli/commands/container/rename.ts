@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { report } from '../../report';
@@ -10,12 +9,8 @@ interface RenameArgs {
 }
 
 export const rename: Verb<RenameArgs> = {
+  usage: 'CONTAINER NEW_NAME',
   args: '<container> <name>',
-  describe: 'Rename a container',
-  options: (y: Argv) =>
-    y
-      .positional('container', { type: 'string', describe: 'Container to rename (name, ID or ID prefix)' })
-      .positional('name', { type: 'string', describe: 'Its new name' }),
   async run(argv) {
     try {
       await engineFor(argv).containers.rename(argv.container, String(argv.name));

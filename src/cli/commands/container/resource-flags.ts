@@ -2,7 +2,7 @@
  * The cgroup limit flags `run`/`create` and `update` share: one definition,
  * so both verbs spell and describe them alike.
  */
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { parseCpus, parseMemoryBytes, parseMemorySwap } from '../../../runtime/spec/parse-flags';
 import type { RunOptions } from '../../../runtime/spec/run-options';
 
@@ -17,12 +17,18 @@ export interface ResourceFlags {
   'pids-limit'?: number;
 }
 
-export function resourceFlagOptions(y: Argv): Argv {
-  return y
-    .option('memory', { alias: 'm', type: 'string', describe: 'Memory limit' })
-    .option('memory-swap', { type: 'string', describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" })
-    .option('memory-reservation', { type: 'string', describe: 'Memory soft limit' })
-    .option('cpus', { type: 'string', describe: 'Number of CPUs' })
+/** The flags, as `run`/`create` or `update` describe them (Docker words --memory-swap twice). */
+export function resourceFlagOptions(flags: FlagSet, verb: 'run' | 'update'): FlagSet {
+  const unlimitedSwap = verb === 'run' ? "'-1'" : '-1';
+  // Sizes and CPU counts are checked as they are read, so a bad one names its flag (Docker's MemBytes, NanoCPUs).
+  const bytes = { type: 'string', valueName: 'bytes', check: parseMemoryBytes } as const;
+  return flags
+    .option('memory', { alias: 'm', ...bytes, describe: 'Memory limit' })
+    .option('memory-swap', {
+      ...bytes, check: parseMemorySwap, describe: `Swap limit equal to memory plus swap: ${unlimitedSwap} to enable unlimited swap`,
+    })
+    .option('memory-reservation', { ...bytes, describe: 'Memory soft limit' })
+    .option('cpus', { type: 'string', valueName: 'decimal', check: parseCpus, describe: 'Number of CPUs' })
     .option('cpu-shares', { alias: 'c', type: 'number', describe: 'CPU shares (relative weight)' })
     .option('cpuset-cpus', { type: 'string', describe: 'CPUs in which to allow execution (0-3, 0,1)' })
     .option('cpuset-mems', { type: 'string', describe: 'MEMs in which to allow execution (0-3, 0,1)' })

@@ -1,22 +1,21 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
-import { timeOption } from './stop';
+import { timeoutOf, timeoutOption, TimeoutFlags } from './stop';
 
-interface RestartArgs {
+interface RestartArgs extends TimeoutFlags {
   containers: string[];
-  time?: number;
 }
 
 export const restart: Verb<RestartArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Restart one or more containers',
-  options: (y: Argv) => timeOption(y.positional('containers', { type: 'string', array: true })),
+  options: timeoutOption,
   async run(argv) {
     const engine = engineFor(argv);
     await forEachReported(argv.containers, async (name) => {
-      await engine.containers.restart(name, argv.time);
+      await engine.containers.restart(name, timeoutOf(argv));
       out(name);
     });
   },

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -10,11 +10,10 @@ interface RmArgs {
 }
 
 export const rm: Verb<RmArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Remove one or more containers',
-  options: (y: Argv) =>
-    y
-      .positional('containers', { type: 'string', array: true })
+  options: (flags: FlagSet) =>
+    flags
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force the removal of a running container (uses SIGKILL)' })
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove anonymous volumes associated with the container' }),
   async run(argv) {

@@ -1,7 +1,7 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
-import { engineFor, out } from '../../context';
-import { runFlagOptions, runOptionsOf, RunFlags } from './run-flags';
+import { engineFor, out, refuseNonTerminalInput } from '../../context';
+import { clientSide, runFlagOptions, runOptionsOf, RunFlags } from './run-flags';
 import { UsageError } from '../../../errors/kinds';
 import { ExitCode } from '../../../errors/exit-codes';
 import { Berth } from '../../../api/engine';
@@ -14,19 +14,23 @@ import { familiarString, normalizeReference } from '../../../image/reference';
 import { CreateRequest, PullPolicy } from '../../../api/containers/create';
 
 
-function pullPolicy(value: string | undefined): PullPolicy {
-  if (value === undefined || value === 'missing' || value === 'always' || value === 'never') return value ?? 'missing';
-  throw new UsageError(`invalid pull option: '${value}': must be one of "always", "missing" or "never"`, { exitCode: ExitCode.RuntimeFailure });
+function pullPolicy(value: string): PullPolicy {
+  if (value === 'missing' || value === 'always' || value === 'never') return value;
+  throw new UsageError(`invalid pull option: '${value}': must be one of "always", "missing" or "never"`);
 }
 
-/** Shared by run and create: parse flags, pull when missing (progress on stderr, as Docker), create. */
-export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<ContainerState> {
-  const { options, restart } = runOptionsOf(argv);
+/**
+ * run and create: the flags as the engine's request, the image pulled when missing (progress on stderr, as
+ * Docker).
+ */
+export function createRequestOf(argv: RunFlags, verb: 'run' | 'create'): CreateRequest {
+  const pull = clientSide(verb, () => pullPolicy(argv.pull));
+  const { options, restart } = runOptionsOf(argv, verb);
   const progress = new ProgressView(process.stderr);
-  const request: CreateRequest = {
+  return {
     image: argv.image,
     options,
-    pull: pullPolicy(argv.pull),
+    pull,
     platform: argv.platform,
     autoRemove: Boolean(argv.rm),
     detach: Boolean(argv.detach),
@@ -41,9 +45,7 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
       }
     },
   };
-  return engine.containers.create(request);
 }
-
 /**
  * Runs a created container in the foreground and returns its exit code. It runs under berth-monitor like a
  * detached one (its log is kept, it outlives this process); this process relays its stdio and proxies
@@ -52,7 +54,7 @@ export async function createFromFlags(engine: Berth, argv: RunFlags): Promise<Co
 export async function runAttached(
   engine: Berth,
   state: ContainerState,
-  options: { interactive: boolean; detachKeys?: Buffer },
+  options: { interactive: boolean; detachKeys?: Buffer; sigProxy?: boolean },
 ): Promise<number> {
   const windowSize = process.stdout.isTTY ? { rows: process.stdout.rows, columns: process.stdout.columns } : undefined;
   let container: AttachedContainer;
@@ -66,7 +68,7 @@ export async function runAttached(
   const input = options.interactive;
   let detached = false;
   try {
-    const status = await followAttached(engine, container, { input, closeStdinAtEnd: true, tty: state.hostConfig.tty, detachKeys, sigProxy: true });
+    const status = await followAttached(engine, container, { input, closeStdinAtEnd: true, tty: state.hostConfig.tty, detachKeys, sigProxy: options.sigProxy ?? true });
     // Docker: after the detach keys the client exits 0 and the container runs on (a --rm one is removed by its monitor).
     detached = status === undefined;
     return status?.exitCode ?? 0;
@@ -102,21 +104,27 @@ export function detachKeysFlag(value: string | undefined): Buffer | undefined {
   }
 }
 
-export const run: Verb<RunFlags & { 'detach-keys'?: string }> = {
-  args: '<image>',
-  describe: 'Create and run a new container from an image',
-  options: (y: Argv) =>
-    runFlagOptions(y)
+export const run: Verb<RunFlags & { 'detach-keys'?: string; 'sig-proxy': boolean }> = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  args: '<image> [command..]',
+  flagsEndAtFirstArgument: true,
+  options: (flags: FlagSet) =>
+    runFlagOptions(flags, 'run')
       .option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' })
-      .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
+      .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' })
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the process' }),
   async run(argv) {
-    const engine = engineFor(argv);
+    const request = createRequestOf(argv, 'run');
+    // Docker: a terminal for the container and our stdin attached to it, but our stdin no terminal: refused.
+    if (!argv.detach) refuseNonTerminalInput(Boolean(argv.interactive), Boolean(argv.tty));
     const detachKeys = detachKeysFlag(argv['detach-keys']);
-    const state = await createFromFlags(engine, argv);
+    const engine = engineFor(argv);
+    const state = await engine.containers.create(request);
     if (argv.detach) {
       await runDetached(engine, state);
       return;
     }
-    process.exitCode = await runAttached(engine, state, { interactive: state.hostConfig.interactive, detachKeys });
+    const options = { interactive: state.hostConfig.interactive, detachKeys, sigProxy: argv['sig-proxy'] };
+    process.exitCode = await runAttached(engine, state, options);
   },
 };

@@ -1,9 +1,9 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
 import { runAttached, detachKeysFlag } from './run';
-import { UsageError } from '../../../errors/kinds';
+import { CliRefusal } from '../../report';
 
 interface StartArgs {
   containers: string[];
@@ -13,11 +13,10 @@ interface StartArgs {
 }
 
 export const start: Verb<StartArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Start one or more stopped containers',
-  options: (y: Argv) =>
-    y
-      .positional('containers', { type: 'string', array: true })
+  options: (flags: FlagSet) =>
+    flags
       .option('attach', { alias: 'a', type: 'boolean', describe: "Attach STDOUT/STDERR and forward signals" })
       .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" })
       .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container' }),
@@ -34,7 +33,7 @@ export const start: Verb<StartArgs> = {
       }, { summary: (failed) => `failed to start containers: ${failed.join(', ')}` });
       return;
     }
-    if (argv.containers.length > 1) throw new UsageError('you cannot start and attach multiple containers at once', { exitCode: 1 });
+    if (argv.containers.length > 1) throw new CliRefusal('you cannot start and attach multiple containers at once', 1);
     const state = engine.containers.get(argv.containers[0]);
     const detachKeys = detachKeysFlag(argv['detach-keys']);
     process.exitCode = await runAttached(engine, state, { interactive: Boolean(argv.interactive), detachKeys });

@@ -1,12 +1,13 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
+import { formatOption } from '../../output/format-flag';
 import { humanBinarySize, humanSize } from '../../output/units';
 import { ContainerStats } from '../../../api/containers/stats';
 
 interface StatsArgs {
-  containers?: string[];
+  containers: string[];
   all?: boolean;
   'no-stream'?: boolean;
   'no-trunc'?: boolean;
@@ -36,18 +37,16 @@ export function statsView(s: ContainerStats, shownAs: string, noTrunc: boolean):
 }
 
 export const stats: Verb<StatsArgs> = {
+  usage: '[OPTIONS] [CONTAINER...]',
   args: '[containers..]',
-  describe: 'Display a live stream of container(s) resource usage statistics',
-  options: (y: Argv) =>
-    y
-      .positional('containers', { type: 'string', array: true })
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Show all containers (default shows just running)' })
       .option('no-stream', { type: 'boolean', describe: 'Disable streaming stats and only pull the first result' })
-      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('format', { type: 'string', describe: 'Format output using a custom template' }),
+      .option('no-trunc', { type: 'boolean', describe: 'Do not truncate output' }),
   async run(argv) {
     const engine = engineFor(argv);
-    const named = (argv.containers ?? []).map(String);
+    const named = argv.containers;
     for (;;) {
       const refs = named.length > 0 ? named : argv.all ? engine.containers.list({ all: true }).map((c) => c.id) : [];
       const rows = await engine.containers.stats(refs);

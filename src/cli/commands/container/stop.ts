@@ -1,26 +1,38 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
 
-interface StopArgs {
-  containers: string[];
+export interface TimeoutFlags {
+  timeout?: number;
+  /** Docker's older name, still accepted (hidden, as Docker hides it). */
   time?: number;
 }
 
-/** The grace-period option stop and restart share (Docker's -t/--time). */
-export function timeOption(y: Argv): Argv {
-  return y.option('time', { alias: 't', type: 'number', describe: 'Seconds to wait for stop before killing it' });
+interface StopArgs extends TimeoutFlags {
+  containers: string[];
+}
+
+/** The grace-period option stop and restart share (Docker's -t/--timeout, and --time before it). */
+export function timeoutOption(flags: FlagSet): FlagSet {
+  return flags
+    .option('timeout', { alias: 't', type: 'number', describe: 'Seconds to wait before killing the container' })
+    .option('time', { type: 'number', hidden: true, describe: 'Seconds to wait before killing the container (deprecated: use --timeout)' });
+}
+
+/** The grace period given (undefined: the container's --stop-timeout, else 10 s). */
+export function timeoutOf(flags: TimeoutFlags): number | undefined {
+  return flags.timeout ?? flags.time;
 }
 
 export const stop: Verb<StopArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Stop one or more running containers',
-  options: (y: Argv) => timeOption(y.positional('containers', { type: 'string', array: true })),
+  options: timeoutOption,
   async run(argv) {
     const engine = engineFor(argv);
     await forEachReported(argv.containers, async (name) => {
-      await engine.containers.stop(name, argv.time);
+      await engine.containers.stop(name, timeoutOf(argv));
       out(name);
     });
   },

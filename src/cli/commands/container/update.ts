@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -17,11 +17,10 @@ export function updateRequestOf(argv: Omit<UpdateArgs, 'containers'>): UpdateReq
 }
 
 export const update: Verb<UpdateArgs> = {
+  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
   args: '<containers..>',
-  describe: 'Update configuration of one or more containers',
-  options: (y: Argv) =>
-    resourceFlagOptions(y)
-      .positional('containers', { type: 'string', array: true })
+  options: (flags: FlagSet) =>
+    resourceFlagOptions(flags, 'update')
       .option('restart', { type: 'string', describe: 'Restart policy to apply when a container exits' }),
   async run(argv) {
     const request = updateRequestOf(argv);

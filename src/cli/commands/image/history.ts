@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
 import { humanSize, timeAgo } from '../../output/units';
@@ -16,15 +17,13 @@ interface HistoryArgs {
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
 
 export const history: Verb<HistoryArgs> = {
+  usage: '[OPTIONS] IMAGE',
   args: '<image>',
-  describe: 'Show the history of an image',
-  options: (y: Argv) =>
-    y
-      .positional('image', { type: 'string' })
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
       .option('human', { alias: 'H', type: 'boolean', default: true, describe: 'Print sizes and dates in human readable format' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
-      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('format', { type: 'string', describe: 'Format output using a custom template' }),
+      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" }),
   run(argv) {
     const rows = engineFor(argv).images.history(argv.image);
     const noTrunc = Boolean(argv['no-trunc']);

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
-import { Verb } from '../../verb';
+import type { FlagSet } from '../../flags';
+import { Verb, type GlobalOptions } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor } from '../../context';
 import { printInspected, type Inspected } from '../../output/inspect-output';
 import { CONTAINER_SHAPE, IMAGE_SHAPE, VOLUME_SHAPE } from '../../output/go-values';
@@ -22,33 +23,32 @@ function lookup(engine: Berth, name: string, type: InspectArgs['type']): Inspect
   if (type === 'volume') return { doc: engine.volumes.inspect(name), shape: VOLUME_SHAPE };
   // Docker's other kinds (networks, swarm objects): berth has none of them.
   if (type !== undefined) throw new NotFoundError(`No such object: ${name}`);
-  if (engine.containers.store.find(name)) return { doc: engine.containers.inspect(name), shape: CONTAINER_SHAPE };
+  if (engine.containers.find(name)) return { doc: engine.containers.inspect(name), shape: CONTAINER_SHAPE };
   if (engine.images.exists(name)) return { doc: engine.images.inspect(name), shape: IMAGE_SHAPE };
   throw new NotFoundError(`No such object: ${name}`);
 }
 
-/** The options of `image inspect` and `container inspect`; plain `inspect` adds --type. */
-function kindOptions(y: Argv): Argv {
-  return y
-    .positional('names', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
-    .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' });
+function run(argv: InspectArgs & GlobalOptions): void {
+  const engine = engineFor(argv);
+  printInspected(argv.names, (name) => lookup(engine, name, argv.type), argv.format);
 }
 
+/** Plain `inspect`: containers, then images, or the kind --type names (Docker's for every kind of object). */
 export const inspect: Verb<InspectArgs> = {
+  usage: '[OPTIONS] NAME|ID [NAME|ID...]',
   args: '<names..>',
-  describe: 'Display detailed information on one or more images',
-  options: (y: Argv) => kindOptions(y).option('type', { type: 'string', describe: 'Only inspect objects of the given type' }),
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: false, short: 'f' }).option('type', { type: 'string', describe: 'Only inspect objects of the given type' }),
   run(argv) {
     if (argv.type !== undefined && !TYPES.includes(argv.type)) {
-      const known = TYPES.map((t) => `"${t}"`).join(', ');
-      throw new UsageError(`unknown type: ${goQuote(argv.type)}: must be one of ${known}`);
+      throw new UsageError(`unknown type: ${goQuote(argv.type)}: must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}`);
     }
-    const engine = engineFor(argv);
-    printInspected(argv.names, (name) => lookup(engine, name, argv.type), argv.format);
+    run(argv);
   },
 };
 
-/** `image inspect` and `container inspect` look only at their own kind; plain `inspect` at both (or at `--type`'s). */
-export function inspectOf(type: 'container' | 'image', describe: string): Verb<InspectArgs> {
-  return { ...inspect, describe, options: kindOptions, run: (argv) => inspect.run({ ...argv, type }) };
+/** `image inspect` and `container inspect` look only at their own kind. */
+export function inspectOf(type: 'container' | 'image'): Verb<InspectArgs> {
+  const usage = type === 'image' ? '[OPTIONS] IMAGE [IMAGE...]' : '[OPTIONS] CONTAINER [CONTAINER...]';
+  return { usage, args: inspect.args, options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }), run: (argv) => run({ ...argv, type }) };
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { NotFoundError, UsageError } from '../../../errors/kinds';
@@ -10,9 +10,9 @@ interface LoadArgs {
 }
 
 export const load: Verb<LoadArgs> = {
-  describe: 'Load an image from a tar archive or STDIN',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    flags
       .option('input', { alias: 'i', type: 'string', describe: 'Read from tar archive file, instead of STDIN' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress the load output' }),
   async run(argv) {

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { UsageError } from '../../../errors/kinds';
@@ -52,14 +52,14 @@ async function credentials(argv: LoginArgs): Promise<{ username: string; passwor
 }
 
 export const login: Verb<LoginArgs> = {
+  usage: '[OPTIONS] [SERVER]',
   args: '[server]',
-  describe: 'Log in to a registry (Docker Hub by default)',
-  options: (y: Argv) =>
-    y
-      .positional('server', { type: 'string', describe: 'SERVER' })
+  long: 'Authenticate to a registry.\nDefaults to Docker Hub if no server is specified.',
+  options: (flags: FlagSet) =>
+    flags
       .option('username', { alias: 'u', type: 'string', describe: 'Username' })
-      .option('password', { alias: 'p', type: 'string', describe: 'Password' })
-      .option('password-stdin', { type: 'boolean', describe: 'Take the password from stdin' }),
+      .option('password', { alias: 'p', type: 'string', describe: 'Password or Personal Access Token (PAT)' })
+      .option('password-stdin', { type: 'boolean', describe: 'Take the Password or Personal Access Token (PAT) from stdin' }),
   async run(argv) {
     const { username, password } = await credentials(argv);
     await engineFor(argv).images.login({ server: argv.server, username, password });

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 
@@ -7,9 +7,9 @@ interface LogoutArgs {
 }
 
 export const logout: Verb<LogoutArgs> = {
+  usage: '[SERVER]',
   args: '[server]',
-  describe: 'Log out from a registry (Docker Hub by default)',
-  options: (y: Argv) => y.positional('server', { type: 'string', describe: 'SERVER' }),
+  long: 'Log out from a registry.\nIf no server is specified, the default is Docker Hub.',
   async run(argv) {
     const { server, removed } = await engineFor(argv).images.logout(argv.server);
     out(removed ? `Removing login credentials for ${server}` : `Not logged in to ${server}`);

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
 import { humanSize, timeAgo } from '../../output/units';
@@ -26,17 +27,15 @@ const HEADERS = {
 };
 
 export const ls: Verb<LsArgs> = {
+  usage: '[OPTIONS] [REPOSITORY[:TAG]]',
   args: '[repository]',
-  describe: 'List images',
-  options: (y: Argv) =>
-    y
-      .positional('repository', { type: 'string', describe: 'REPOSITORY[:TAG]' })
-      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images' })
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images (default hides intermediate images)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
       .option('digests', { type: 'boolean', describe: 'Show digests' })
       .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
-      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'Filter output based on conditions provided' })
-      .option('format', { type: 'string', describe: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" }),
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Filter output based on conditions provided' }),
   run(argv) {
     const images = engineFor(argv).images.list({ reference: argv.repository, filters: argv.filter });
     const noTrunc = Boolean(argv['no-trunc']);

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { ProgressView } from '../../output/progress';
@@ -11,13 +11,12 @@ interface PullArgs {
 }
 
 export const pull: Verb<PullArgs> = {
+  usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
   args: '<name>',
-  describe: 'Download an image from a registry',
-  options: (y: Argv) =>
-    y
-      .positional('name', { type: 'string', describe: 'NAME[:TAG|@DIGEST]' })
+  options: (flags: FlagSet) =>
+    flags
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress verbose output' })
-      .option('platform', { type: 'string', describe: 'Set platform if server is multi-platform capable (os/arch[/variant])' }),
+      .option('platform', { type: 'string', describe: 'Set platform if server is multi-platform capable' }),
   async run(argv) {
     const engine = engineFor(argv);
     const progress = argv.quiet ? undefined : new ProgressView(process.stdout);

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { ProgressView } from '../../output/progress';
@@ -10,11 +10,10 @@ interface PushArgs {
 }
 
 export const push: Verb<PushArgs> = {
+  usage: '[OPTIONS] NAME[:TAG]',
   args: '<name>',
-  describe: 'Upload an image to a registry',
-  options: (y: Argv) =>
-    y
-      .positional('name', { type: 'string', describe: 'NAME[:TAG]' })
+  options: (flags: FlagSet) =>
+    flags
       .option('all-tags', { alias: 'a', type: 'boolean', describe: 'Push all tags of an image to the repository' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress verbose output' }),
   async run(argv) {

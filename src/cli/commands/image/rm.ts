@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -9,13 +9,13 @@ interface RmArgs {
 }
 
 export const rm: Verb<RmArgs> = {
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
   args: '<images..>',
-  describe: 'Remove one or more images',
-  options: (y: Argv) =>
-    y
-      .positional('images', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
+  options: (flags: FlagSet) =>
+    flags
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of the image' })
-      .option('no-prune', { type: 'boolean', describe: 'Do not delete untagged parents (accepted for compatibility)' }),
+      // Accepted for compatibility: berth's images have no untagged parents.
+      .option('no-prune', { type: 'boolean', describe: 'Do not delete untagged parents' }),
   async run(argv) {
     const engine = engineFor(argv);
     await forEachReported(argv.images, async (name) => {

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { UsageError } from '../../../errors/kinds';
@@ -9,11 +9,10 @@ interface SaveArgs {
 }
 
 export const save: Verb<SaveArgs> = {
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
   args: '<images..>',
-  describe: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
-  options: (y: Argv) =>
-    y
-      .positional('images', { type: 'string', array: true, describe: 'IMAGE [IMAGE...]' })
+  options: (flags: FlagSet) =>
+    flags
       .option('output', { alias: 'o', type: 'string', describe: 'Write to a file, instead of STDOUT' }),
   async run(argv) {
     const engine = engineFor(argv);

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor } from '../../context';
 import { goQuote } from '../../output/go-fmt';
@@ -11,12 +11,9 @@ interface TagArgs {
 }
 
 export const tag: Verb<TagArgs> = {
+  usage: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
   args: '<source> <target>',
-  describe: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE',
-  options: (y: Argv) =>
-    y
-      .positional('source', { type: 'string', describe: 'SOURCE_IMAGE[:TAG]' })
-      .positional('target', { type: 'string', describe: 'TARGET_IMAGE[:TAG]' }),
+  flagsEndAtFirstArgument: true,
   async run(argv) {
     try {
       normalizeReference(argv.target);

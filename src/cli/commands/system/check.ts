@@ -3,7 +3,7 @@ import { engineFor, out } from '../../context';
 import { StoreError } from '../../../errors/kinds';
 
 export const check: Verb = {
-  describe: 'Verify the digests of every blob and the references of every image in the store',
+  usage: '',
   async run(argv) {
     const problems = await engineFor(argv).store.check();
     if (problems.length === 0) {

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
 import { humanSize } from '../../output/units';
@@ -25,8 +26,8 @@ export function diskUsageView(row: DiskUsageRow): Record<string, string> {
 }
 
 export const df: Verb<DfArgs> = {
-  describe: 'Show berth disk usage',
-  options: (y: Argv) => y.option('format', { type: 'string', describe: 'Format output using a custom template' }),
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) => formatOption(flags, { table: true }),
   run(argv) {
     const rows = engineFor(argv).system.diskUsage().map(diskUsageView);
     out(renderFormat(argv.format, rows, { defaultTable: DEFAULT_TABLE, headers: HEADERS }));

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { readEvents } from '../../../api/events/read';
 import { parseEventFilters, parseEventTime } from '../../../api/events/filter';
@@ -16,13 +17,12 @@ interface EventsArgs {
 const RECONCILE_MS = 1000;
 
 export const events: Verb<EventsArgs> = {
-  describe: 'Get real time events from the server',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: false })
       .option('since', { type: 'string', describe: 'Show all events created since timestamp' })
       .option('until', { type: 'string', describe: 'Stream events until this timestamp' })
-      .option('filter', { alias: 'f', type: 'string', array: true, describe: 'Filter output based on conditions provided' })
-      .option('format', { type: 'string', describe: "Format output using a custom template: 'json', or a Go template" }),
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Filter output based on conditions provided' }),
   async run(argv) {
     const now = Date.now();
     const since = argv.since !== undefined ? parseEventTime(argv.since, now) : undefined;

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
 import { humanBinarySize } from '../../output/units';
@@ -34,8 +35,8 @@ export function infoText(i: SystemInfo): string {
 }
 
 export const info: Verb<InfoArgs> = {
-  describe: 'Display system-wide information',
-  options: (y: Argv) => y.option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }),
   run(argv) {
     const facts = engineFor(argv).system.info();
     out(argv.format ? compileTemplate(argv.format)(facts) : infoText(facts));

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { confirmed } from '../../confirm';
@@ -10,9 +10,9 @@ interface SystemPruneArgs {
 }
 
 export const prune: Verb<SystemPruneArgs> = {
-  describe: 'Remove unused data',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    flags
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all unused images not just dangling ones' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   async run(argv) {

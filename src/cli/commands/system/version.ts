@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { compileTemplate } from '../../output/template';
 import { VersionInfo } from '../../../api/system/version';
@@ -31,8 +32,8 @@ export function versionText(v: VersionInfo): string {
 }
 
 export const version: Verb<VersionArgs> = {
-  describe: 'Show the berth version information',
-  options: (y: Argv) => y.option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }),
   run(argv) {
     const info = engineFor(argv).system.version();
     out(argv.format ? compileTemplate(argv.format)(info) : versionText(info));

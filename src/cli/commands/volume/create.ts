@@ -1,9 +1,10 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { UsageError } from '../../../errors/kinds';
 
 interface CreateArgs {
+  volume?: string;
   name?: string;
   driver?: string;
   label?: string[];
@@ -21,20 +22,20 @@ function labelMap(values: readonly string[] = []): Record<string, string> {
 }
 
 export const create: Verb<CreateArgs> = {
-  args: '[name]',
-  describe: 'Create a volume',
-  options: (y: Argv) =>
-    y
-      // yargs also reads `--name X` into the positional, Docker's older spelling.
-      .positional('name', { type: 'string', describe: 'VOLUME' })
+  usage: '[OPTIONS] [VOLUME]',
+  args: '[volume]',
+  options: (flags: FlagSet) =>
+    flags
       .option('driver', { alias: 'd', type: 'string', default: 'local', describe: 'Specify volume driver name' })
-      .option('label', { alias: 'l', type: 'string', array: true, nargs: 1, describe: 'Set metadata for a volume' })
-      .option('opt', { alias: 'o', type: 'string', array: true, nargs: 1, describe: 'Set driver specific options' }),
+      // Docker's older spelling of the argument, still accepted (hidden, as Docker hides it).
+      .option('name', { type: 'string', hidden: true, describe: 'Specify volume name' })
+      .option('label', { type: 'string', array: true, describe: 'Set metadata for a volume' })
+      .option('opt', { alias: 'o', type: 'string', array: true, valueName: 'map', defaultText: 'map[]', describe: 'Set driver specific options' }),
   run(argv) {
     if ((argv.opt ?? []).length > 0) {
       throw new UsageError('volume create: driver options (-o) are not supported by berth: local volumes are plain directories');
     }
-    const volume = engineFor(argv).volumes.create(argv.name, { labels: labelMap(argv.label), driver: argv.driver });
+    const volume = engineFor(argv).volumes.create(argv.volume ?? argv.name, { labels: labelMap(argv.label), driver: argv.driver });
     out(volume.Name);
   },
 };

@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor } from '../../context';
 import { printInspected } from '../../output/inspect-output';
 import { VOLUME_SHAPE } from '../../output/go-values';
@@ -10,12 +11,9 @@ interface InspectArgs {
 }
 
 export const inspect: Verb<InspectArgs> = {
+  usage: '[OPTIONS] VOLUME [VOLUME...]',
   args: '<volumes..>',
-  describe: 'Display detailed information on one or more volumes',
-  options: (y: Argv) =>
-    y
-      .positional('volumes', { type: 'string', array: true, describe: 'VOLUME [VOLUME...]' })
-      .option('format', { alias: 'f', type: 'string', describe: 'Format output using a custom template' }),
+  options: (flags: FlagSet) => formatOption(flags, { table: false, short: 'f' }),
   run(argv) {
     const volumes = engineFor(argv).volumes;
     printInspected(argv.volumes, (name) => ({ doc: volumes.inspect(name), shape: VOLUME_SHAPE }), argv.format);

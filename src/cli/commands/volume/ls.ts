@@ -1,5 +1,6 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
+import { formatOption } from '../../output/format-flag';
 import { engineFor, out } from '../../context';
 import { renderFormat } from '../../output/template';
 
@@ -21,12 +22,11 @@ const HEADERS = {
 };
 
 export const ls: Verb<LsArgs> = {
-  describe: 'List volumes',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    formatOption(flags, { table: true })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display volume names' })
-      .option('format', { type: 'string', describe: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" })
-      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: "Provide filter values (e.g. 'dangling=true')" }),
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Provide filter values (e.g. "dangling=true")' }),
   run(argv) {
     const volumes = engineFor(argv).volumes.list({ filters: argv.filter });
     if (argv.quiet) {

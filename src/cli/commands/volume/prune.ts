@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { humanSize } from '../../output/units';
@@ -10,9 +10,9 @@ interface PruneArgs {
 }
 
 export const prune: Verb<PruneArgs> = {
-  describe: 'Remove unused local volumes',
-  options: (y: Argv) =>
-    y
+  usage: '[OPTIONS]',
+  options: (flags: FlagSet) =>
+    flags
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all unused volumes, not just anonymous ones' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   async run(argv) {

@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { FlagSet } from '../../flags';
 import { Verb } from '../../verb';
 import { engineFor, out } from '../../context';
 import { forEachReported } from '../../bulk';
@@ -9,11 +9,11 @@ interface RmArgs {
 }
 
 export const rm: Verb<RmArgs> = {
+  usage: '[OPTIONS] VOLUME [VOLUME...]',
   args: '<volumes..>',
-  describe: 'Remove one or more volumes',
-  options: (y: Argv) =>
-    y
-      .positional('volumes', { type: 'string', array: true, describe: 'VOLUME [VOLUME...]' })
+  long: 'Remove one or more volumes. You cannot remove a volume that is in use by a container.',
+  options: (flags: FlagSet) =>
+    flags
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force the removal of one or more volumes' }),
   async run(argv) {
     const volumes = engineFor(argv).volumes;

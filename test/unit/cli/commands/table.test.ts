@@ -1,17 +1,23 @@
-// The command table: each entry agrees with its verb module, and no verb module loads before its verb is used.
-import type { CommandModule } from 'yargs';
-import { verbTable, commands, COMMAND_TAKING_VERBS } from '../../../../src/cli/commands';
+// The command table: each entry loads a verb module that declares what its help and usage errors are made
+// of, and no verb module loads before its verb is used.
+import { verbTable, commands, COMMON_COMMANDS } from '../../../../src/cli/commands';
 import { isCommandName } from '../../../../src/cli/main';
+import { argumentRule } from '../../../../src/cli/arguments';
+import { FlagSet } from '../../../../src/cli/flags';
+import type { VerbCommand } from '../../../../src/cli/verb';
 
 const entries = Object.entries(verbTable).flatMap(([noun, verbs]) =>
   Object.entries(verbs).map(([name, entry]) => [`${noun} ${name}`, entry] as const));
 
 describe('verbTable', () => {
-  test.each(entries)('%s: the module has the verb, with the args and description of the table', (_name, entry) => {
+  test.each(entries)('%s: the module has a usage line, readable arguments and flags', (_name, entry) => {
     const verb = entry.load();
     expect(typeof verb.run).toBe('function');
-    expect(verb.args).toBe(entry.args);
-    expect(verb.describe).toBe(entry.describe);
+    expect(typeof verb.usage).toBe('string');
+    expect(() => argumentRule(verb.args)).not.toThrow();
+    const flags = new FlagSet();
+    verb.options?.(flags);
+    expect(new Set(flags.flags.map((f) => f.name)).size).toBe(flags.flags.length);
   });
 
   test('loads a verb module only when that verb is used', () => {
@@ -20,8 +26,10 @@ describe('verbTable', () => {
         throw new Error('container/run loaded');
       });
       const table = require('../../../../src/cli/commands') as typeof import('../../../../src/cli/commands');
-      const run = table.commands.find((c) => c.command === 'run <image>') as CommandModule;
-      expect(run.describe).toBe('Create and run a new container from an image');
+      const run = table.commands.find((c) => c.names[0] === 'run') as VerbCommand;
+      expect(run.entry.describe).toBe('Create and run a new container from an image');
+      const main = require('../../../../src/cli/main') as typeof import('../../../../src/cli/main');
+      expect(main.interpret(['--help']).kind).toBe('print');
       expect(() => table.verbTable.container.run.load()).toThrow('container/run loaded');
     });
     jest.dontMock('../../../../src/cli/commands/container/run');
@@ -29,20 +37,22 @@ describe('verbTable', () => {
 });
 
 describe('commands', () => {
-  const top = (word: string): CommandModule | undefined => commands.find((c) => String(c.command).split(' ')[0] === word);
+  const top = (word: string) => commands.find((c) => c.names[0] === word);
 
   test('container verbs have both their short and `container` forms, one table entry behind both', () => {
     const container = top('container');
-    expect(container).toBeDefined();
+    expect(container?.kind).toBe('noun');
     for (const verb of ['run', 'create', 'start', 'exec', 'attach', 'logs', 'stop', 'top', 'stats']) {
-      expect(top(verb)?.describe).toBe(verbTable.container[verb].describe);
+      const short = top(verb) as VerbCommand;
+      const long = container?.kind === 'noun' ? container.verbs.find((v) => v.names[0] === verb) : undefined;
+      expect(short.entry).toBe(long?.entry);
     }
-    expect(top('images')?.describe).toBe('List images');
-    expect(top('rmi')?.command).toBe('rmi <images..>');
+    expect((top('images') as VerbCommand).entry).toBe(verbTable.image.ls);
+    expect((top('rmi') as VerbCommand).entry).toBe(verbTable.image.rm);
   });
 
-  test('the verbs whose trailing arguments are the container command', () => {
-    expect([...COMMAND_TAKING_VERBS].sort()).toEqual(['create', 'exec', 'run', 'top']);
+  test('the common commands are all top-level verbs', () => {
+    for (const word of COMMON_COMMANDS) expect(top(word)?.kind).toBe('verb');
   });
 
   test('isCommandName knows top-level commands and their nouns, not their subcommands alone', () => {

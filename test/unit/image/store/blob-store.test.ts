@@ -4,6 +4,7 @@ import { DataRoot } from '../../../../src/config/layout';
 import { BlobStore } from '../../../../src/image/store/blob-store';
 import { sha256Digest } from '../../../../src/image/digest';
 import { DigestMismatchError, NotFoundError } from '../../../../src/errors/kinds';
+import { processStartTime } from '../../../../src/sys/proc-stat';
 import { tempDir } from '../../helpers/tmp';
 
 describe('BlobStore', () => {
@@ -58,6 +59,23 @@ describe('BlobStore', () => {
     blobs.sweepTemp();
     expect(fs.existsSync(dead)).toBe(false);
     expect(fs.existsSync(mine)).toBe(true);
+  });
+
+  test('sweepTemp removes the work file of a dead process whose pid a live process reuses (start times differ)', () => {
+    fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+    const parent = process.ppid; // alive, with another start time than the one the name records
+    const reused = path.join(root, 'tmp', `layer-${parent}@1-aaaaaaaaaaaa`);
+    const owned = path.join(root, 'tmp', `layer-${parent}@${processStartTime(parent)}-bbbbbbbbbbbb`);
+    const legacy = path.join(root, 'tmp', `layer-${parent}-cccccccccccc`); // an older berth's name: the pid alone
+    for (const file of [reused, owned, legacy]) fs.writeFileSync(file, 'x');
+    blobs.sweepTemp();
+    expect(fs.existsSync(reused)).toBe(false);
+    expect(fs.existsSync(owned)).toBe(true);
+    expect(fs.existsSync(legacy)).toBe(true);
+  });
+
+  test('a work file names its process by pid and start time', () => {
+    expect(path.basename(blobs.tempPath('layer'))).toMatch(new RegExp(`^layer-${process.pid}@${processStartTime(process.pid)}-[a-f0-9]{12}$`));
   });
 
   test('rejects digests that are not sha256:<64 hex> (no path tricks)', () => {

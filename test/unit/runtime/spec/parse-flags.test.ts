@@ -161,6 +161,11 @@ describe('parseEnvFlag (-e)', () => {
     expect(() => parseEnvFlag('=x', lookup)).toThrow('invalid environment variable: =x');
     expect(() => parseEnvFlag('', lookup)).toThrow('invalid environment variable: ');
   });
+  it('refuses a NUL byte with exit 125, naming the key and never the value', () => {
+    expect(() => parseEnvFlag('TOKEN=se\0cret', lookup)).toThrow('invalid environment variable `TOKEN`: it holds a NUL byte');
+    expect(() => parseEnvFlag('TOKEN=se\0cret', lookup)).toThrow(expect.objectContaining({ exitCode: 125 }));
+    expect(() => parseEnvFlag('A\0B', lookup)).toThrow('invalid environment variable `A\\0B`: it holds a NUL byte');
+  });
 });
 
 describe('parseEnvFile (--env-file)', () => {
@@ -176,6 +181,16 @@ describe('parseEnvFile (--env-file)', () => {
   });
   it('refuses whitespace in names', () => {
     expect(() => parseEnvFile('MY VAR=1\n', 'app.env', lookup)).toThrow("variable 'MY VAR' contains whitespaces");
+  });
+  it('refuses a line with a NUL byte (exit 125), naming the key and never the value', () => {
+    let error: unknown;
+    try {
+      parseEnvFile('A=1\nTOKEN=se\0cret\n', 'app.env', lookup);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ message: '--env-file: invalid env file (app.env): variable `TOKEN` holds a NUL byte', exitCode: 125 });
+    expect((error as Error).message).not.toContain('cret');
   });
   it('reads an empty file as no variables', () => {
     expect(parseEnvFile('', 'e', lookup)).toEqual([]);
