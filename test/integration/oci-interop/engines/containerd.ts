@@ -126,6 +126,8 @@ function configToml(dir: string, socket: string, runtime: LoggedRuntime, runtime
       '  stream_server_address = "127.0.0.1"',
       '  stream_server_port = "0"',
       '  enable_selinux = false',
+      // The sandbox's oom_score_adj -998 needs CAP_SYS_RESOURCE, which this machine withholds: clamp to ours.
+      '  restrict_oom_score_adj = true',
       '[plugins."io.containerd.grpc.v1.cri".containerd]',
       `  default_runtime_name = ${q(CRI_HANDLER)}`,
       '  snapshotter = "overlayfs"',

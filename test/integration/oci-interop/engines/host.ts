@@ -61,9 +61,9 @@ export function scratchDir(prefix: string): string {
 }
 
 /** Polls `ready` every 200 ms until it is true, or throws after `timeoutMs` with `what` and `detail()`. */
-export async function waitFor(what: string, ready: () => boolean, detail: () => string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, ready: () => boolean | Promise<boolean>, detail: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
+  while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`wait for ${what}: not ready after ${timeoutMs} ms: ${detail()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
