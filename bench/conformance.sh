@@ -39,7 +39,10 @@ if [[ ${#runtimes[@]} -eq 0 ]]; then
   else
     say "berth-runtime is not built: runc and crun only"
   fi
-  for peer in runc crun; do command -v "$peer" > /dev/null && runtimes+=("$(command -v "$peer")"); done
+  for peer in runc crun; do
+    path="$(command -v "$peer")" || continue
+    [[ " ${runtimes[*]} " == *" $path "* ]] || runtimes+=("$path")
+  done
 fi
 
 mapfile -t TESTS < <(cd "$SUITE" && find validation -mindepth 2 -maxdepth 2 -name '*.t' -type f | sort)

@@ -27,7 +27,8 @@ command -v hyperfine > /dev/null || { say "oci: hyperfine is not installed (benc
 runtimes=()
 for peer in runc crun; do command -v "$peer" > /dev/null && runtimes+=("$(command -v "$peer")"); done
 if berth="$(bash test/integration/oci-interop/runtime-under-test.sh --no-stand-in)"; then
-  runtimes+=("$(cut -f2 <<< "$berth")")
+  path="$(cut -f2 <<< "$berth")"
+  [[ " ${runtimes[*]} " == *" $path "* ]] || runtimes+=("$path")
 else
   say "berth-runtime is not built (bin/berth-runtime, or BERTH_OCI_RUNTIME): peers only"
 fi
@@ -77,12 +78,15 @@ EOF
 export BASH_ENV="$WORK/wait-exit.bash"
 
 # timed NAME JSON HYPERFINE-ARGS...: one hyperfine benchmark of runtime NAME.
+# A single command runs without a shell (-N): hyperfine cannot subtract a
+# shell's start-up precisely enough for commands of a few ms.
 timed() {
   local name="$1" json="$2"
   shift 2
-  as_runtime_needs "$name" hyperfine --shell bash --warmup 3 --runs "$RUNS" --style none --export-json "$json" "$@" > /dev/null
+  as_runtime_needs "$name" hyperfine --warmup 3 --runs "$RUNS" --style none --export-json "$json" "$@" > /dev/null
 }
-ms() { jq -r '.results[0] | "\(.mean * 1000 | . * 10 | round / 10) ± \(.stddev * 1000 | . * 10 | round / 10)"' "$1"; }
+# "MEAN ± STDDEV (MEDIAN)" in ms, one decimal.
+ms() { jq -r '.results[0] | [.mean, .stddev, .median] | map(. * 10000 | round / 10) | "\(.[0]) ± \(.[1]) (\(.[2]))"' "$1"; }
 
 declare -A CYCLE STATE KILL
 for r in "${runtimes[@]}"; do
@@ -97,12 +101,12 @@ for r in "${runtimes[@]}"; do
     continue
   fi
   say "$name: cycle, state, kill ($RUNS runs each)"
-  timed "$name" "$WORK/$name-cycle.json" "$cycle"
+  timed "$name" "$WORK/$name-cycle.json" --shell bash "$cycle"
   as_runtime_needs "$name" "$r" --root "$root" create --bundle "$bundle" --pid-file "$WORK/$name-s.pid" s > /dev/null
-  timed "$name" "$WORK/$name-state.json" "$r --root $root state s"
+  timed "$name" "$WORK/$name-state.json" -N "$r --root $root state s"
   as_runtime_needs "$name" "$r" --root "$root" delete --force s
-  timed "$name" "$WORK/$name-kill.json" \
-    --prepare "$r --root $root delete --force k > /dev/null 2>&1; $r --root $root create --bundle $bundle --pid-file $WORK/$name-k.pid k" \
+  timed "$name" "$WORK/$name-kill.json" -N \
+    --prepare "bash -c '$r --root $root delete --force k > /dev/null 2>&1; $r --root $root create --bundle $bundle --pid-file $WORK/$name-k.pid k'" \
     "$r --root $root kill k KILL"
   as_runtime_needs "$name" "$r" --root "$root" delete --force k
   CYCLE[$name]="$(ms "$WORK/$name-cycle.json")"
@@ -110,14 +114,14 @@ for r in "${runtimes[@]}"; do
   KILL[$name]="$(ms "$WORK/$name-kill.json")"
 done
 
-printf '\n%-16s %-28s %-16s %-16s\n' runtime "create+start+delete (ms)" "state (ms)" "kill (ms)"
+printf '\n%-16s %-30s %-24s %-24s\n' runtime "create+start+delete (ms)" "state (ms)" "kill (ms)"
 for r in "${runtimes[@]}"; do
   name="$(basename "$r")"
   label="$name"; hides_cgroup2 "$name" && label="$name*"
-  printf '%-16s %-28s %-16s %-16s\n' "$label" "${CYCLE[$name]}" "${STATE[$name]}" "${KILL[$name]}"
+  printf '%-16s %-30s %-24s %-24s\n' "$label" "${CYCLE[$name]}" "${STATE[$name]}" "${KILL[$name]}"
 done
 echo
-echo "mean ± stddev of $RUNS runs (hyperfine, after 3 warm-ups; bash start-up subtracted); versions:"
+echo "mean ± stddev (median) of $RUNS runs, hyperfine after 3 warm-ups (the cycle's bash start-up subtracted); versions:"
 for r in "${runtimes[@]}"; do echo "  $(basename "$r"): $("$r" --version 2> /dev/null | head -n 1)"; done
 for r in "${runtimes[@]}"; do
   hides_cgroup2 "$(basename "$r")" && echo "$(basename "$r")*: run without the cgroup2 mount (OCI_HIDE_CGROUP2; see bench/lib.sh)"
