@@ -53,7 +53,9 @@ run_suite() {
   local name="$1" binary="$2" dir="$OUT/$1" scratch wrapper t test tap status
   rm -rf "$dir" && mkdir -p "$dir"
   scratch="$(mktemp -d /tmp/berth-conformance-XXXXXX)"
-  mkdir -p "$scratch/state" "$scratch/tmp"
+  # 0755, like /tmp: a test whose container runs in a user namespace must reach its bundle.
+  chmod 0755 "$scratch"
+  mkdir -p -m 0755 "$scratch/state" "$scratch/tmp"
   wrapper="$scratch/$name"
   printf '#!/bin/sh\nexec %q --root %q "$@"\n' "$binary" "$scratch/state" > "$wrapper"
   chmod 0755 "$wrapper"
