@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Prepares this machine for `make test` (as root, idempotent): Debian packages
-# the integration tests drive, node modules, and the fixture images (built
-# ahead so no test waits minutes for debootstrap).
+# the integration tests drive (the engines of the oci-interop tests through
+# bench/install-peers.sh), node modules, and the fixture images (built ahead so
+# no test waits minutes for debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl)
+PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl containernetworking-plugins iproute2)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -19,6 +20,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 else
   echo "setup: Debian packages present (${PACKAGES[*]})"
 fi
+
+bash bench/install-peers.sh
 
 if [[ ! -d node_modules ]]; then
   echo "setup: npm ci"
