@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the peers that bench/pull.sh and bench/run.sh compare berth with
-# (podman, docker.io, crun, runc, GNU time) from Debian when missing, without
-# letting their packages start system daemons: the benchmarks run their own
-# private dockerd.
+# Installs the peers that the bench/ scripts compare berth with and that the
+# oci-interop tests drive (podman, docker.io, containerd, crun, runc, GNU time,
+# hyperfine) from Debian when missing, without letting their packages start
+# system daemons: benchmarks and tests run their own private dockerd and containerd.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -13,6 +13,8 @@ command -v skopeo >/dev/null || missing+=(skopeo)
 command -v umoci >/dev/null || missing+=(umoci)
 command -v crun >/dev/null || missing+=(crun)
 command -v runc >/dev/null || missing+=(runc)
+command -v ctr >/dev/null || missing+=(containerd)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
 [[ -x /usr/bin/time ]] || missing+=(time)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 

@@ -7,6 +7,9 @@
 #   summarize "N N ..."         prints "median min max" (median of an even count: mean of the middle two)
 #   ratio A B                   prints A/B as "1.23x", or "-" when B is empty or zero
 #   rotated ROUND ITEM...       prints the items rotated left by ROUND-1, one per line
+#   hides_cgroup2 NAME          true when runtime NAME runs with the cgroup2 mount hidden (below)
+#   as_runtime_needs NAME CMD...  runs CMD, in a private mount namespace without
+#                               /sys/fs/cgroup/unified when hides_cgroup2 NAME
 DOCKER_CLI="/usr/local/bin/docker"
 [[ -x "$DOCKER_CLI" ]] || DOCKER_CLI="$(command -v docker || true)"
 DOCKERD_PID=""
@@ -66,4 +69,25 @@ rotated() {
   shift
   local items=("$@") k=$(( (round - 1) % $# ))
   printf '%s\n' "${items[@]:k}" "${items[@]:0:k}"
+}
+
+# crun 1.8.1 refuses every container on a hybrid host whose cgroup2 mount has
+# a controller (here hugetlb, which no v1 hierarchy holds): "cgroups in hybrid
+# mode not supported, drop all controllers from cgroupv2". Runtimes named in
+# OCI_HIDE_CGROUP2 (default: crun) run in a private mount namespace where that
+# mount is gone, so they see plain cgroup v1; nothing changes for the host.
+OCI_HIDE_CGROUP2="${OCI_HIDE_CGROUP2-crun}"
+
+hides_cgroup2() {
+  [[ " $OCI_HIDE_CGROUP2 " == *" $1 "* ]] && grep -q ' /sys/fs/cgroup/unified .* cgroup2 ' /proc/self/mountinfo
+}
+
+as_runtime_needs() {
+  local name="$1"
+  shift
+  if hides_cgroup2 "$name"; then
+    unshare --mount --propagation private bash -c 'umount /sys/fs/cgroup/unified && exec "$@"' _ "$@"
+  else
+    "$@"
+  fi
 }

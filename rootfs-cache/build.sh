@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$RECIPES_DIR/busybox-tree.sh"
 
-ALL_FIXTURES=(busybox debian webserver whalesay multiarch)
+ALL_FIXTURES=(busybox debian webserver whalesay multiarch pause)
 
 # Files whose content decides each fixture's cache key.
 recipe_inputs() {
@@ -16,6 +16,7 @@ recipe_inputs() {
     busybox) echo "${busybox[@]}" ;;
     debian) echo "$RECIPES_DIR/lib.sh" "$RECIPES_DIR/debootstrap.sh" "$RECIPES_DIR/recipes/debian.sh" ;;
     webserver | whalesay | multiarch) echo "${busybox[@]}" "$RECIPES_DIR/recipes/$1.sh" ;;
+    pause) echo "$RECIPES_DIR/lib.sh" "$RECIPES_DIR/recipes/pause.sh" "$RECIPES_DIR/recipes/pause.c" ;;
     *) return 1 ;;
   esac
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Prepares this machine for `make test` (as root, idempotent): Debian packages
-# the integration tests drive, node modules, and the fixture images (built
-# ahead so no test waits minutes for debootstrap).
+# the integration tests drive (the engines of the oci-interop tests and the
+# docker.io of test/integration/docker-parity through bench/install-peers.sh,
+# which starts none of their services), node modules, and the fixture images
+# (built ahead so no test waits minutes for debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-# docker.io (with containerd): the private dockerd of test/integration/docker-parity.
-PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl docker.io)
+PACKAGES=(docker-registry skopeo umoci busybox-static debootstrap zstd apache2-utils jq openssl containernetworking-plugins iproute2)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -15,20 +16,13 @@ for pkg in "${PACKAGES[@]}"; do
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "setup: installing ${missing[*]}"
-  # No package may start its service (docker.io, containerd): the tests run their own private dockerd.
-  policy=/usr/sbin/policy-rc.d
-  made_policy=false
-  if [[ ! -e "$policy" ]]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy"
-    chmod 0755 "$policy"
-    made_policy=true
-  fi
-  trap '$made_policy && rm -f "$policy"' EXIT
   apt-get update -q
   apt-get install -y -q "${missing[@]}"
 else
   echo "setup: Debian packages present (${PACKAGES[*]})"
 fi
+
+bash bench/install-peers.sh
 
 if [[ ! -d node_modules ]]; then
   echo "setup: npm ci"

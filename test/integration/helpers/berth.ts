@@ -53,7 +53,7 @@ export async function withTempRoot(): Promise<{ root: string; cleanup(): Promise
 }
 
 /** Mount points at or below dir, deepest first. */
-function mountsUnder(dir: string): string[] {
+export function mountsUnder(dir: string): string[] {
   const mountinfo = fs.readFileSync('/proc/self/mountinfo', 'utf8');
   const points = mountinfo
     .split('\n')

@@ -8,7 +8,7 @@ import type { TestRegistry } from './registry';
 
 export { berth, berthAsync, withTempRoot, BERTH_BIN, type BerthResult, type BerthOptions } from './berth';
 
-export type FixtureName = 'busybox' | 'debian' | 'webserver' | 'whalesay' | 'multiarch';
+export type FixtureName = 'busybox' | 'debian' | 'webserver' | 'whalesay' | 'multiarch' | 'pause';
 
 /** The tag every fixture layout carries. */
 export const FIXTURE_TAG = 'latest';

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { BerthResult, BERTH_BIN } from '../helpers/berth';
+import { underTerminal } from '../helpers/terminal';
 import { busyboxRoot, BusyboxRoot, startBerth, whenRunning, BackgroundBerth, until } from './busybox-root';
 
 jest.setTimeout(300_000);
@@ -137,22 +138,10 @@ describe('exec', () => {
   });
 
   test('-it gives a shell on a pty from the container devpts', async () => {
-    const command = ['stty rows 30 cols 100;', 'exec', process.execPath, cli, '--root', box.root, 'exec', '-it', name, 'sh'].join(' ');
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, BERTH_CONFIG: '/nonexistent' } });
-    let screen = '';
-    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-    const lines = ['echo sum=$((40+2))\n', 'tty; stty size\n', 'exit 4\n'];
-    let i = 0;
-    const typeNext = () => {
-      if (i < lines.length) {
-        child.stdin.write(lines[i++]);
-        setTimeout(typeNext, 400);
-      }
-    };
-    setTimeout(typeNext, 1500);
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const text = screen.replace(/\r/g, '');
+    const { screen: text, status } = await underTerminal([process.execPath, cli, '--root', box.root, 'exec', '-it', name, 'sh'], {
+      lines: ['echo sum=$((40+2))\n', 'tty; stty size\n', 'exit 4\n'],
+      env: { ...process.env, BERTH_CONFIG: '/nonexistent' },
+    });
     expect(text).toContain('/srv # ');
     expect(text).toContain('sum=42');
     expect(text).toMatch(/\/dev\/pts\/\d+\n30 100\n/);

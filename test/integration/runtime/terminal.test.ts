@@ -1,28 +1,14 @@
 // run -it through a real pseudo-terminal on the host side: util-linux's
 // `script` gives berth a controlling terminal, the test types into it.
-import { spawn } from 'node:child_process';
 import { BERTH_BIN } from '../helpers/berth';
+import { underTerminal, type TerminalRun } from '../helpers/terminal';
 import { busyboxRoot, BusyboxRoot } from './busybox-root';
 
 jest.setTimeout(300_000);
 
-/** Runs `berth ARGS` under `script` with a 30x100 terminal, typing `lines` one by one; resolves with the screen text and exit code. */
-function underTerminal(root: string, args: string[], lines: string[]): Promise<{ screen: string; status: number | null }> {
-  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  const command = ['stty rows 30 cols 100;', 'exec', ...[process.execPath, BERTH_BIN, '--root', root, ...args].map(quote)].join(' ');
-  const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, BERTH_CONFIG: '/nonexistent' } });
-  let screen = '';
-  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-  let i = 0;
-  const typeNext = () => {
-    if (i < lines.length) {
-      child.stdin.write(lines[i++]);
-      setTimeout(typeNext, 400);
-    }
-  };
-  setTimeout(typeNext, 1500);
-  return new Promise((resolve) => child.on('close', (status) => resolve({ screen: screen.replace(/\r/g, ''), status })));
+/** Runs `berth ARGS` on a 30x100 terminal, typing `lines` one by one; resolves with the screen text and exit code. */
+function berthOnTerminal(root: string, args: string[], lines: string[]): Promise<TerminalRun> {
+  return underTerminal([process.execPath, BERTH_BIN, '--root', root, ...args], { lines, env: { ...process.env, BERTH_CONFIG: '/nonexistent' } });
 }
 
 describe('run -it', () => {
@@ -31,7 +17,7 @@ describe('run -it', () => {
   afterAll(async () => box?.cleanup());
 
   test('a shell on a pty: prompt, commands, window size, controlling tty, exit code', async () => {
-    const { screen, status } = await underTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh'], [
+    const { screen, status } = await berthOnTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh'], [
       'echo sum=$((40+2))\n',
       'stty size\n',
       'tty; ls -l /dev/console | cut -c1\n',
@@ -46,19 +32,19 @@ describe('run -it', () => {
   });
 
   test('Ctrl-C reaches the container through the terminal', async () => {
-    const { screen, status } = await underTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-INT; exit 5" INT; sleep 20 & wait'], ['\x03']);
+    const { screen, status } = await berthOnTerminal(box.root, ['run', '-it', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-INT; exit 5" INT; sleep 20 & wait'], ['\x03']);
     expect(screen).toContain('got-INT');
     expect(status).toBe(5);
   });
 
   test('-t without -i: output through the pty, no input', async () => {
-    const { screen, status } = await underTerminal(box.root, ['run', '-t', '--rm', 'busybox', 'sh', '-c', 'test -t 1 && echo on-a-tty'], []);
+    const { screen, status } = await berthOnTerminal(box.root, ['run', '-t', '--rm', 'busybox', 'sh', '-c', 'test -t 1 && echo on-a-tty'], []);
     expect(screen).toContain('on-a-tty');
     expect(status).toBe(0);
   });
 
   test('Ctrl-P Ctrl-Q detaches: run exits 0, the container runs on; attach takes the terminal back, its own detach exits 1', async () => {
-    const first = await underTerminal(box.root, ['run', '-it', '--detach-keys', 'ctrl-a,d', '--name', 'detachable', 'busybox', 'sh'], [
+    const first = await berthOnTerminal(box.root, ['run', '-it', '--detach-keys', 'ctrl-a,d', '--name', 'detachable', 'busybox', 'sh'], [
       'echo before\n',
       '\x10\x11', // the default keys mean nothing with --detach-keys: typed through
       '\x01d',
@@ -66,11 +52,11 @@ describe('run -it', () => {
     expect(first.status).toBe(0);
     expect(first.screen).toContain('before');
     expect(box.run(['inspect', '-f', '{{.State.Status}}', 'detachable']).stdout.trim()).toBe('running');
-    const second = await underTerminal(box.root, ['attach', 'detachable'], ['echo again\n', '\x10\x11']);
+    const second = await berthOnTerminal(box.root, ['attach', 'detachable'], ['echo again\n', '\x10\x11']);
     expect(second.screen).toContain('again');
     expect(second.screen).toContain('read escape sequence');
     expect(second.status).toBe(1);
-    const third = await underTerminal(box.root, ['attach', 'detachable'], ['exit 3\n']);
+    const third = await berthOnTerminal(box.root, ['attach', 'detachable'], ['exit 3\n']);
     expect(third.status).toBe(3);
     expect(box.run(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'detachable']).stdout.trim()).toBe('exited 3');
     box.run(['rm', 'detachable']);
