@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares this machine for `make test` (as root, idempotent): Debian packages
-# the integration tests drive (the engines of the oci-interop tests through
-# bench/install-peers.sh), node modules, and the fixture images (built ahead so
-# no test waits minutes for debootstrap).
+# the integration tests drive (the engines of the oci-interop tests and the
+# docker.io of test/integration/docker-parity through bench/install-peers.sh,
+# which starts none of their services), node modules, and the fixture images
+# (built ahead so no test waits minutes for debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive

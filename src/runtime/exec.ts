@@ -98,7 +98,7 @@ function notRunning(state: ContainerState): ConflictError {
   if (state.status === 'paused') {
     return new ConflictError(`container ${state.id} is paused, unpause the container before exec`, { exitCode: ExitCode.Failure });
   }
-  return new ConflictError(`container ${state.id} is not running`, { exitCode: ExitCode.Failure });
+  return new ConflictError(`Container ${state.id} is not running`, { exitCode: ExitCode.Failure });
 }
 
 function sameNamespace(pid: number, kind: NamespaceKind): boolean {

@@ -14,8 +14,8 @@ import { freezeAbandoned } from './commit-freeze';
 export async function pauseContainer(store: ContainerStore, id: string, cgroup: (state: ContainerState) => CgroupManager): Promise<ContainerState> {
   return store.withContainerLock(id, () => {
     const state = store.get(id);
-    if (state.status === 'paused') throw new ConflictError(`pause container ${state.name}: container ${state.id} is already paused`);
-    if (state.status !== 'running') throw new ConflictError(`pause container ${state.name}: container ${state.id} is not running`);
+    if (state.status === 'paused') throw new ConflictError(`Container ${state.id} is already paused`);
+    if (state.status !== 'running') throw new ConflictError(`Container ${state.id} is not running`);
     cgroup(state).freeze();
     state.status = 'paused';
     store.save(state, { durable: true });
@@ -29,7 +29,7 @@ export async function unpauseContainer(store: ContainerStore, id: string, cgroup
   return store.withContainerLock(id, () => {
     const state = store.get(id);
     if (abandoned && state.status === 'running') return state;
-    if (state.status !== 'paused') throw new ConflictError(`unpause container ${state.name}: container ${state.id} is not paused`);
+    if (state.status !== 'paused') throw new ConflictError(`Container ${state.id} is not paused`);
     cgroup(state).thaw();
     state.status = 'running';
     store.save(state, { durable: true });

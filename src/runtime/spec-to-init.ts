@@ -3,6 +3,7 @@
  * filesystem the CLI builds inside the new mount namespace, and the plan
  * berth-init follows inside the new PID namespace.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Spec } from './spec/types';
 import { CgroupMountPlan, InitPlan, capabilityMask } from './init-plan';
@@ -56,10 +57,24 @@ export interface BundlePaths {
   rootfs: string;
   upper: string;
   work: string;
+  /** A read-only layer the engine may put between the image and `upper` (Docker's init layer); absent in older bundles. */
+  init: string;
 }
 
 export function bundlePaths(bundle: string): BundlePaths {
-  return { bundle, rootfs: path.join(bundle, 'rootfs'), upper: path.join(bundle, 'upper'), work: path.join(bundle, 'work') };
+  return {
+    bundle,
+    rootfs: path.join(bundle, 'rootfs'),
+    upper: path.join(bundle, 'upper'),
+    work: path.join(bundle, 'work'),
+    init: path.join(bundle, 'init'),
+  };
+}
+
+/** The overlay lower directories of a bundle, top-most first: its init layer when it has one, then the image's layers. */
+export function bundleLowerDirs(bundle: string, imageLowerDirs: readonly string[]): string[] {
+  const init = bundlePaths(bundle).init;
+  return fs.existsSync(init) ? [init, ...imageLowerDirs] : [...imageLowerDirs];
 }
 
 /** net.* belongs to the network namespace; kernel.shm*, kernel.msg*, kernel.sem and fs.mqueue.* to the IPC one. */

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { ContainerState, processStartTime } from './state';
 import { assertCan } from './status';
 import { RuntimeContext, readSpec, resolveInRootfs, openTerminal } from './start';
-import { bundlePaths, initPlanOf, namespacesToJoin, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
+import { bundleLowerDirs, bundlePaths, initPlanOf, namespacesToJoin, namespacesToUnshare, rootfsSetupOf } from './spec-to-init';
 import { resolveContainerNamespaces } from './shared-namespaces';
 import { setupRootfs } from './rootfs-setup';
 import { withNewNamespaces } from './enter-namespaces';
@@ -57,7 +57,7 @@ export async function startContainer(ctx: RuntimeContext, id: string, options: S
     const previous = { status: state.status, exitCode: state.exitCode };
     const paths = bundlePaths(state.bundle);
     const spec = resolveContainerNamespaces(readSpec(state.bundle), id, (ref) => containers.get(ref));
-    const lowerDirs = ctx.layers.lowerDirs(state.topLayer);
+    const lowerDirs = bundleLowerDirs(state.bundle, ctx.layers.lowerDirs(state.topLayer));
     for (const dir of [paths.rootfs, paths.upper, paths.work]) await fs.promises.mkdir(dir, { recursive: true });
     await fs.promises.mkdir(options.sockets, { recursive: true, mode: 0o700 });
     const socket = attachSocketPath(options.sockets, id);

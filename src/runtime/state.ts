@@ -76,6 +76,32 @@ export interface HostConfigSummary {
   anonymousVolumes: string[];
   stopSignal?: string;
   stopTimeout?: number;
+  /** Recorded since inspect shows Docker's whole HostConfig (absent in older records: Docker's defaults). */
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
+  groupAdd?: string[];
+  ipcMode?: string;
+  cgroupParent?: string;
+  /** --tmpfs: target -> options as typed. */
+  tmpfs?: Record<string, string>;
+  devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>;
+  /** The streams `run`/`create` attach (Config.AttachStdin/out/err; none for `run -d`). */
+  attach?: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** Docker's MountPoints (inspect's Mounts), in the order of the flags. */
+  mounts?: MountPointRecord[];
+}
+
+/** One entry of inspect's Mounts, as Docker shows it. */
+export interface MountPointRecord {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
 }
 
 export { processStartTime };

@@ -18,7 +18,7 @@ export interface LayerRecord {
   chainId: string;
   diffId: string;
   parent?: string;
-  /** Uncompressed size of the layer's tar stream in bytes. */
+  /** What the layer holds, as Docker counts it: file contents (hardlinks once) and symlink targets, in bytes. */
   size: number;
   createdAt: string;
 }

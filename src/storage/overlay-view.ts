@@ -83,9 +83,10 @@ export function byteOrder(a: string, b: string): number {
 }
 
 /**
- * Files the runtime creates in the writable layer as mount points when the
- * image lacks them: Docker keeps these in its per-container init layer, so
- * they never show in `diff` or in a committed layer.
+ * Files the runtime created in the writable layer as mount points when the
+ * image lacked them, in containers made before berth gave each container an
+ * init layer (api/containers/init-layer.ts) that holds them, as Docker's
+ * does: they never show in `diff` or in a committed layer.
  */
 const RUNTIME_DIRS = new Set(['dev', 'proc', 'sys']);
 const RUNTIME_FILES = new Set(['etc/hostname', 'etc/hosts', 'etc/resolv.conf']);

@@ -31,7 +31,7 @@ export interface UnpackOptions {
 export interface UnpackResult {
   /** `sha256:<hex>` of the uncompressed tar stream. */
   diffId: string;
-  /** Uncompressed bytes of file content (regular files; hardlinks not counted again). */
+  /** What Docker's overlay2 counts for a layer: bytes of file content (hardlinks once) and of symlink targets. */
   size: number;
 }
 
@@ -94,7 +94,9 @@ async function applyEntry(writer: LayerWriter, header: TarHeader, stream: EntryS
       break;
     case 'symlink':
       writer.symlink(entry, path, header.linkname ?? '', meta);
-      break;
+      await drain(stream);
+      // A symlink's size is its target's length, and Docker's layer size (overlay2's) counts it.
+      return Buffer.byteLength(header.linkname ?? '');
     case 'link':
       writer.hardlink(entry, path, hardlinkTarget(entry, header.linkname ?? ''));
       break;

@@ -24,6 +24,7 @@ import { close } from '../../sys/fs-at';
 import { createContainer, CreateRequest } from './create';
 import { pruneContainers, PruneContainersResult } from './prune';
 import type { ContainerTop } from './top';
+import type { ContainerInspect } from './inspect';
 import type { ContainerStats } from './stats';
 import type { CgroupManager } from '../../cgroups/manager';
 import { ConflictError, NotFoundError } from '../../errors/kinds';
@@ -36,6 +37,8 @@ import type { Change } from '../../storage/container-changes';
 import type { ExecRequest, ExecProcess } from './exec';
 import type { CopyOptions, CopyResult } from './copy/copy';
 import { startContainer } from '../../runtime/start-container';
+import { bundleLowerDirs, bundlePaths } from '../../runtime/spec-to-init';
+import { directorySize } from './disk-usage';
 import { attachSocketPath, connectAttach } from '../../runtime/attach-client';
 import { attachedContainer, AttachedContainer } from './attached';
 import { livingMonitor, logPath, markStoppedByUser } from '../../runtime/exit-file';
@@ -61,6 +64,7 @@ const lazy = {
   top: () => require('./top') as typeof import('./top'),
   stats: () => require('./stats') as typeof import('./stats'),
   logs: () => require('./logs') as typeof import('./logs'),
+  inspect: () => require('./inspect') as typeof import('./inspect'),
 };
 
 export interface AttachedStartOptions {
@@ -258,6 +262,30 @@ export class Containers {
     return this.store.findReconciled(ref);
   }
 
+  /** Docker's `container inspect` document; the image's parts are left empty when the image is gone (`rmi -f`). */
+  inspect(ref: string): ContainerInspect {
+    const state = this.store.get(ref);
+    const orUndefined = <T>(read: () => T): T | undefined => {
+      try {
+        return read();
+      } catch {
+        return undefined;
+      }
+    };
+    return lazy.inspect().inspectContainer(state, {
+      imageConfig: () => orUndefined(() => this.images.config(state.imageId)),
+      imageLowerDirs: () => orUndefined(() => this.layers.lowerDirs(state.topLayer)) ?? [],
+      volumeSource: (name) => this.volumes.get(name).Mountpoint,
+    });
+  }
+
+  /** Docker's SizeRw and SizeRootFs: the bytes of the writable layer, and those plus the image's. */
+  layerSize(state: ContainerState): { rw: number; rootFs: number } {
+    const rw = directorySize(bundlePaths(state.bundle).upper, { hardLinksOnce: true });
+    const image = this.images.store.images.has(state.imageId) ? this.images.store.images.get(state.imageId).size : 0;
+    return { rw, rootFs: rw + image };
+  }
+
   /** Images in use by any container, for `rmi` (Docker refuses to remove them). */
   imageUser(imageId: string): string | undefined {
     return this.store.list().find((c) => c.imageId === imageId)?.id;
@@ -291,7 +319,7 @@ export class Containers {
   /** Docker's `top`: host `ps` (default `-ef`) over the container's processes. */
   top(ref: string, psArgs: readonly string[] = []): ContainerTop {
     const state = this.store.get(ref);
-    if (state.status !== 'running' && state.status !== 'paused') throw new ConflictError(`container ${state.id} is not running`);
+    if (state.status !== 'running' && state.status !== 'paused') throw new ConflictError(`Container ${state.id} is not running`);
     return lazy.top().topOfPids(this.cgroupOf(state).pids(), psArgs);
   }
 
@@ -339,7 +367,7 @@ export class Containers {
   /** Docker's `diff`: A/C/D changes of the writable layer against the image. */
   diff(ref: string): Change[] {
     const state = this.store.get(ref);
-    return lazy.diff().diffContainer(state, this.layers.lowerDirs(state.topLayer));
+    return lazy.diff().diffContainer(state, this.lowerDirsOf(state));
   }
 
   /** Docker's `commit`: the writable layer as a new image (the container frozen meanwhile unless `pause: false`). */
@@ -355,27 +383,39 @@ export class Containers {
       }
       const running = state.status === 'running' && spec !== undefined;
       const cgroup = running ? cgroupManager(this.cgroupLayout(), spec!.linux.cgroupsPath) : undefined;
-      return lazy.commit().commitContainer(this.images.store, { state, spec, lowerDirs: this.layers.lowerDirs(state.topLayer), cgroup }, options);
+      return lazy.commit().commitContainer(this.images.store, { state, spec, lowerDirs: this.lowerDirsOf(state), cgroup }, options);
     }).then((r) => (this.events.container(this.store.find(id), 'commit', { comment: options.message ?? '', imageID: r.id }), r));
   }
 
   /** Docker's `export`: the merged filesystem as a tar, to a file (written whole, then renamed) or a stream left open. */
   async export(ref: string, output: string | NodeJS.WritableStream): Promise<void> {
     const state = this.store.get(ref);
-    const lowerDirs = this.layers.lowerDirs(state.topLayer);
+    const lowerDirs = this.lowerDirsOf(state);
     if (typeof output === 'string') await lazy.export().exportToFile(state, lowerDirs, output);
     else await lazy.export().exportToStream(state, lowerDirs, output);
   }
 
+  /** The container's overlay lower directories: its init layer, then its image's layers. */
+  private lowerDirsOf(state: ContainerState): string[] {
+    return bundleLowerDirs(state.bundle, this.layers.lowerDirs(state.topLayer));
+  }
+
   /** Sends `signal` to the container's PID 1 through a pidfd (no pid-reuse races). */
   kill(ref: string, signal: string | number = 'SIGKILL'): ContainerState {
-    const { id } = this.store.get(ref);
+    let id: string;
+    try {
+      id = this.store.get(ref).id;
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`Cannot kill container: ${ref}: ${err.message}`, { cause: err });
+      throw err;
+    }
     this.store.settle(id);
     const state = this.store.get(id);
-    assertCan('kill', state.status, state.name);
+    // Docker's words, with the name as given and the ID.
+    const notRunning = () => new ConflictError(`Cannot kill container: ${ref}: Container ${state.id} is not running`);
+    if (!isActive(state)) throw notRunning();
     const number = typeof signal === 'number' ? signal : signalNumber(signal);
     markStoppedByUser(state.bundle); // Docker: a killed container is not restarted by its policy
-    const notRunning = () => new ConflictError(`Cannot kill container: ${state.id}: Container ${state.id} is not running`);
     let fd: number;
     try {
       fd = pidfdOpen(state.pid!);

@@ -10,6 +10,7 @@ import { ContainerStore } from '../../runtime/container-store';
 import { ContainerState } from '../../runtime/state';
 import { buildSpec } from '../../runtime/spec/build-spec';
 import { RunOptions } from '../../runtime/spec/run-options';
+import type { ContainerConfig } from '../../image/oci-types';
 import { serializeSpec } from '../../runtime/spec/types';
 import { defaultHostname } from '../../runtime/spec/defaults';
 import { writeFileAtomic } from '../../sys/atomic-file';
@@ -24,6 +25,9 @@ import { attachVolumes, AttachedVolumes } from './volume-mounts';
 import { BerthError } from '../../errors/berth-error';
 import { ExitCode } from '../../errors/exit-codes';
 import { createdConfig } from './container-config';
+import { recordedFlags } from './recorded-flags';
+import { writeInitLayer } from './init-layer';
+import { bundlePaths } from '../../runtime/spec-to-init';
 import { withSharedContainerIds } from '../../runtime/shared-namespaces';
 
 export type PullPolicy = 'missing' | 'always' | 'never';
@@ -35,6 +39,8 @@ export interface CreateRequest {
   platform?: string;
   autoRemove?: boolean;
   restartPolicy?: { name: string; maximumRetryCount: number };
+  /** `run -d`: no stream is attached (Docker records Config.AttachStdin/out/err false). */
+  detach?: boolean;
   /** Told before a missing image is pulled (Docker prints "Unable to find image ... locally"). */
   onPull?: (reference: string) => void;
   onPullEvent?: (event: PullEvent) => void;
@@ -74,6 +80,13 @@ function sharedNetworkOf(options: RunOptions, containers: ContainerStore): Conta
   return typeof network === 'string' && network.startsWith('container:') ? containers.get(network.slice('container:'.length)) : undefined;
 }
 
+/** `-v /path` (an anonymous volume) is a VOLUME of the container's config too, as Docker records it. */
+function withAnonymousVolumes(config: ContainerConfig, options: RunOptions): ContainerConfig {
+  const targets = options.mounts.filter((m) => m.type === 'volume' && m.source === '').map((m) => m.destination);
+  if (targets.length === 0) return config;
+  return { ...config, Volumes: { ...config.Volumes, ...Object.fromEntries(targets.map((t) => [t, {}])) } };
+}
+
 export async function createContainer(
   images: Images,
   containers: ContainerStore,
@@ -102,6 +115,7 @@ export async function createContainer(
       const hostname = options.hostname || copied?.hostname || (options.network === 'host' ? facts.hostHostname : defaultHostname(id));
       const etc = copied?.files ?? writeEtcFiles(bundleDir, hostname, options.network === 'host');
       attached = attachVolumes(volumes, options, config);
+      writeInitLayer(bundlePaths(bundleDir).init, images.store.layers.lowerDirs(record.layers[record.layers.length - 1]?.chainId));
       const built = buildSpec({
         id,
         image: config,
@@ -127,7 +141,7 @@ export async function createContainer(
         imageId,
         topLayer: record.layers[record.layers.length - 1]?.chainId,
         command: [...built.entrypoint, ...built.cmd],
-        config: createdConfig(built, config, options.workdir),
+        config: withAnonymousVolumes(createdConfig(built, config, options.workdir), options),
         created: new Date().toISOString(),
         labels: built.labels,
         autoRemove: request.autoRemove ?? false,
@@ -145,6 +159,8 @@ export async function createContainer(
           anonymousVolumes: attached.anonymous,
           stopSignal: built.stopSignal,
           ...(options.stopTimeout !== undefined ? { stopTimeout: options.stopTimeout } : {}),
+          ...recordedFlags(options, attached),
+          attach: request.detach ? { stdin: false, stdout: false, stderr: false } : { stdin: options.interactive, stdout: true, stderr: true },
         },
         volumes: attached.mountPoints,
         cgroupsPath: built.spec.linux.cgroupsPath,

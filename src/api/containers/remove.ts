@@ -58,6 +58,14 @@ export async function removeContainer(deps: RemoveDeps, ref: string, options: Re
     if (state.status === 'dead' && stillRuns(deps, state)) {
       throw new ConflictError(`cannot remove container "${state.name || state.id}": container is dead and its processes still run: force remove`);
     }
+    if (state.status === 'running') {
+      throw new ConflictError(`You cannot remove a running container ${state.id}. Stop the container before attempting removal or force remove`);
+    }
+    if (state.status === 'paused') {
+      throw new ConflictError(
+        `You cannot remove a paused container ${state.id}. Unpause and then stop the container before attempting removal or force remove`,
+      );
+    }
     assertCan('delete', state.status, state.name);
     for (const cgroup of deps.cgroups(state)) {
       try {

@@ -5,11 +5,13 @@
 import { Settings } from '../../config/settings';
 import { Store } from '../../image/store/store';
 import { ImageRecord } from '../../image/store/image-store';
-import { HistoryEntry, ImageConfig } from '../../image/oci-types';
+import * as path from 'node:path';
+import { ContainerConfig, HistoryEntry, ImageConfig } from '../../image/oci-types';
 import { normalizeReference, formatReference, familiarString, familiarName, parseReference } from '../../image/reference';
 import type { PullOptions, PullResult } from './pull';
-import { findImage, getImage } from './lookup';
-import { ImageSummary, ImageInspect, HistoryRow, RemoveLine } from './views';
+import { findImage, getImage, noSuchImage } from './lookup';
+import { familiarMatch, matchesLabels, parseImageFilters } from './filters';
+import { ImageSummary, ImageInspect, HistoryRow, RemoveLine, dockerConfigOf } from './views';
 import { ConflictError, NotFoundError } from '../../errors/kinds';
 import type { ImportOptions, ImportResult, ImportSource } from './import';
 import type { LoadedImage } from './load';
@@ -49,6 +51,9 @@ export interface ContainerUsage {
   layersInUse(): Set<string>;
 }
 
+/** The `Deleted:` lines of layers (which, unlike an image's, record no event). */
+const LAYER_LINES = new WeakSet<RemoveLine>();
+
 export class Images {
   containerUsage?: ContainerUsage;
   events?: ImageEvents;
@@ -76,12 +81,30 @@ export class Images {
     return this.store.blobs.readJson<ImageConfig>(id);
   }
 
-  list(options: { all?: boolean; reference?: string } = {}): ImageSummary[] {
+  /**
+   * Docker's `images [REPOSITORY[:TAG]] [--filter ...]`: a row per tag (one `<none>` row for an untagged
+   * image), newest first. REPOSITORY is a `reference=` filter, as Docker's CLI makes it (filters.ts).
+   */
+  list(options: { all?: boolean; reference?: string; filters?: string[] } = {}): ImageSummary[] {
     const rows: ImageSummary[] = [];
-    const filter = options.reference ? normalizeReference(options.reference) : undefined;
-    const tagFilter = options.reference && /:[^/]*$/.test(options.reference);
+    const filter = parseImageFilters(options.filters);
+    if (options.reference !== undefined) filter.references.push(options.reference);
+    const createdOf = (name: string): string => {
+      const record = this.get(name);
+      return this.config(record.id).created ?? record.addedAt;
+    };
+    const before = filter.before === undefined ? undefined : Date.parse(createdOf(filter.before));
+    const since = filter.since === undefined ? undefined : Date.parse(createdOf(filter.since));
     for (const record of this.store.images.list()) {
-      const tags = this.store.images.tagsOf(record.id).map((t) => parseReference(t));
+      const created = Date.parse(record.created ?? record.addedAt);
+      if (before !== undefined && !(created < before)) continue;
+      if (since !== undefined && !(created > since)) continue;
+      if (filter.labels.length > 0 && !matchesLabels(this.config(record.id).config?.Labels, filter.labels)) continue;
+      const allTags = this.store.images.tagsOf(record.id).map((t) => parseReference(t));
+      const tags = filter.references.length === 0 ? allTags : allTags.filter((t) => filter.references.some((p) => familiarMatch(p, t)));
+      if (filter.dangling === true && allTags.length > 0) continue;
+      if (filter.dangling === false && allTags.length === 0) continue;
+      if (filter.references.length > 0 && tags.length === 0) continue;
       const repoTags = tags.map(familiarString);
       const repoDigests = record.repoDigests.map((d) => familiarString(parseReference(d)));
       const base = {
@@ -93,12 +116,10 @@ export class Images {
       };
       const digestFor = (repo: string) => record.repoDigests.map((d) => parseReference(d)).find((d) => familiarName(d) === repo)?.digest ?? '<none>';
       if (tags.length === 0) {
-        if (filter) continue;
         rows.push({ ...base, Repository: '<none>', Tag: '<none>', Digest: digestFor('') });
         continue;
       }
       for (const tag of tags) {
-        if (filter && (familiarName(tag) !== familiarName(filter) || (tagFilter && tag.tag !== filter.tag))) continue;
         rows.push({ ...base, Repository: familiarName(tag), Tag: tag.tag ?? '<none>', Digest: digestFor(familiarName(tag)) });
       }
     }
@@ -106,9 +127,24 @@ export class Images {
   }
 
   inspect(name: string): ImageInspect {
-    const record = this.get(name);
+    let record: ImageRecord;
+    try {
+      record = this.get(name);
+    } catch (err) {
+      // dockerd 20.10's image inspect wraps the lookup's error so.
+      if (err instanceof NotFoundError) throw new NotFoundError(`no such image: ${name}: ${err.message}`, { cause: err });
+      throw err;
+    }
     const config = this.config(record.id);
     const tags = this.store.images.tagsOf(record.id);
+    const layerDirs = this.store.layers.lowerDirs(record.layers[record.layers.length - 1]?.chainId);
+    const [top, ...lower] = layerDirs;
+    const graphData: Record<string, string> = lower.length > 0 ? { LowerDir: lower.join(':') } : {};
+    if (top !== undefined) {
+      const layerDir = path.dirname(top);
+      Object.assign(graphData, { MergedDir: path.join(layerDir, 'merged'), UpperDir: top, WorkDir: path.join(layerDir, 'work') });
+    }
+    const text = (key: string): string => (typeof config[key] === 'string' ? (config[key] as string) : '');
     return {
       Id: record.id,
       RepoTags: tags.map(familiarTag),
@@ -116,14 +152,19 @@ export class Images {
       Parent: '',
       Comment: config.history?.[config.history.length - 1]?.comment ?? '',
       Created: config.created ?? record.addedAt,
+      Container: text('container'),
+      ContainerConfig: dockerConfigOf(config.container_config as ContainerConfig | undefined),
+      DockerVersion: text('docker_version'),
       Author: config.author ?? '',
-      Config: config.config ?? {},
+      Config: dockerConfigOf(config.config),
       Architecture: config.architecture,
       ...(config.variant ? { Variant: config.variant } : {}),
       Os: config.os,
       Size: record.size,
+      VirtualSize: record.size,
+      GraphDriver: { Data: graphData, Name: 'overlay2' },
       RootFS: { Type: 'layers', Layers: config.rootfs.diff_ids },
-      Metadata: { LastTagTime: record.addedAt },
+      Metadata: { LastTagTime: record.lastTagTime ?? '0001-01-01T00:00:00Z' },
     };
   }
 
@@ -152,7 +193,10 @@ export class Images {
     const record = this.get(source);
     const ref = normalizeReference(target);
     if (ref.digest) throw new ConflictError(`tag \`${target}\`: refusing to create a tag with a digest reference`);
-    await this.store.locked(() => this.store.images.setTag(formatReference(ref), record.id));
+    await this.store.locked(() => {
+      this.store.images.setTag(formatReference(ref), record.id);
+      this.store.images.put({ ...this.store.images.get(record.id), lastTagTime: new Date().toISOString() });
+    });
     this.events?.image('tag', record.id, familiarString(ref));
   }
 
@@ -162,7 +206,7 @@ export class Images {
     let imageId: string | undefined;
     await this.store.locked(() => {
       const found = findImage(this.store, name);
-      if (!found) throw new NotFoundError(`No such image: ${name}`);
+      if (!found) throw noSuchImage(name);
       const { record, reference } = found;
       imageId = record.id;
       const tags = this.store.images.tagsOf(record.id);
@@ -188,12 +232,26 @@ export class Images {
         lines.push({ Untagged: familiarTag(tag) });
       }
       for (const digest of record.repoDigests) lines.push({ Untagged: familiarTag(digest) });
-      this.store.images.delete(record.id);
-      lines.push({ Deleted: record.id });
+      lines.push(...this.deleteRecord(record));
     });
     await this.store.collectGarbage(this.containerUsage?.layersInUse());
     this.recordRemoval(lines, imageId);
     return lines;
+  }
+
+  /**
+   * Deletes an image record (the store lock held) and says what went with it, as dockerd does: the image,
+   * then each of its layers, top-most first, that no other image and no container stacks on any more
+   * (the garbage collection removes those).
+   */
+  private deleteRecord(record: ImageRecord): RemoveLine[] {
+    this.store.images.delete(record.id);
+    const used = new Set(this.store.images.list().flatMap((r) => r.layers.map((l) => l.chainId)));
+    for (const chainId of this.containerUsage?.layersInUse() ?? []) used.add(chainId);
+    const released = record.layers.map((l) => l.chainId).filter((chainId) => !used.has(chainId)).reverse();
+    const layerLines = released.map((chainId) => ({ Deleted: chainId }));
+    for (const line of layerLines) LAYER_LINES.add(line);
+    return [{ Deleted: record.id }, ...layerLines];
   }
 
   /**
@@ -208,6 +266,7 @@ export class Images {
         untags++;
         continue;
       }
+      if (LAYER_LINES.has(line)) continue; // a layer went with the image: no event of its own
       for (; untags > 0; untags--) this.events.image('untag', line.Deleted, line.Deleted);
       this.events.image('delete', line.Deleted, line.Deleted);
     }
@@ -227,8 +286,7 @@ export class Images {
           this.store.images.removeTag(tag);
           deleted.push({ Untagged: familiarTag(tag) });
         }
-        this.store.images.delete(record.id);
-        deleted.push({ Deleted: record.id });
+        deleted.push(...this.deleteRecord(record));
         reclaimed += record.size;
       }
     });

@@ -5,7 +5,7 @@
  */
 import { Store } from '../../image/store/store';
 import { ImageRecord } from '../../image/store/image-store';
-import { normalizeReference, formatReference, repositoryName, ImageReference } from '../../image/reference';
+import { normalizeReference, familiarString, formatReference, repositoryName, ImageReference } from '../../image/reference';
 import { ConflictError, NotFoundError } from '../../errors/kinds';
 import { BerthError } from '../../errors/berth-error';
 
@@ -49,9 +49,20 @@ export function findImage(store: Store, name: string): FoundImage | undefined {
   return undefined;
 }
 
+/** Docker's error for an image not found: the name as a reference with its default tag (`No such image: x:latest`). */
+export function noSuchImage(name: string): NotFoundError {
+  let shown = name;
+  try {
+    shown = familiarString(normalizeReference(name));
+  } catch {
+    // not a reference (a 64-hex ID, a bad name): as typed
+  }
+  return new NotFoundError(`No such image: ${shown}`);
+}
+
 /** Like findImage, but a missing image is an error with Docker's wording. */
 export function getImage(store: Store, name: string): FoundImage {
   const found = findImage(store, name);
-  if (!found) throw new NotFoundError(`No such image: ${name}`);
+  if (!found) throw noSuchImage(name);
   return found;
 }

@@ -19,25 +19,26 @@ export interface VolumeRecord {
   Populated: boolean;
 }
 
-/** `docker volume inspect` of one volume. */
+/** `docker volume inspect` of one volume: no labels or options are `null`, as dockerd shows them. */
 export interface VolumeInspect {
   CreatedAt: string;
   Driver: string;
-  Labels: Record<string, string>;
+  Labels: Record<string, string> | null;
   Mountpoint: string;
   Name: string;
-  Options: Record<string, string>;
+  Options: Record<string, string> | null;
   Scope: string;
 }
 
 export function inspectView(record: VolumeRecord): VolumeInspect {
+  const orNull = (map: Record<string, string>) => (Object.keys(map).length > 0 ? map : null);
   return {
     CreatedAt: record.CreatedAt,
     Driver: record.Driver,
-    Labels: record.Labels,
+    Labels: orNull(record.Labels),
     Mountpoint: record.Mountpoint,
     Name: record.Name,
-    Options: record.Options,
+    Options: orNull(record.Options),
     Scope: record.Scope,
   };
 }

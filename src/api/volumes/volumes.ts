@@ -102,9 +102,7 @@ export class Volumes {
   }
 
   inspect(name: string): VolumeInspect {
-    const record = this.store.read(name);
-    if (!record) throw new NotFoundError(`No such volume: ${name}`);
-    return inspectView(record);
+    return inspectView(this.get(name));
   }
 
   /** Docker's `volume rm`: refused while any container (running or not) references the volume. */

@@ -5,6 +5,7 @@
  * arrays print as slices `[a b]`, objects and Maps as maps `map[k:v]` with
  * sorted keys, null as `<nil>`.
  */
+import { formatGoSpecial, GoAbsent, GoEmptyStruct, GoNil, structFields } from './go-values';
 
 /** Digits of a non-negative finite number: `0.d1d2d3... x 10^point`, no trailing zeros. */
 interface Decimal {
@@ -170,6 +171,13 @@ export function formatNumber(n: number): string {
 /** Go's %v of one value. */
 export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return '<nil>';
+  const special = formatGoSpecial(v);
+  if (special !== undefined) return special;
+  const fields = structFields(v);
+  if (fields) {
+    const record = v as Record<string, unknown>;
+    return `{${fields.map((f) => formatValue(record[f] instanceof GoAbsent ? (record[f] as GoAbsent).zero : record[f])).join(' ')}}`;
+  }
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
@@ -187,6 +195,8 @@ export function formatValue(v: unknown): string {
 /** Go's type name for a value, used in fmt's complaints (%!d(string=x)). */
 export function goTypeName(v: unknown): string {
   if (v === undefined || v === null) return '<nil>';
+  if (v instanceof GoNil) return v.kind === 'slice' ? '[]string' : 'map[string]string';
+  if (v instanceof GoEmptyStruct) return 'struct {}';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float64';
   if (typeof v === 'boolean') return 'bool';
@@ -241,8 +251,21 @@ function signed(text: string, spec: Spec): string {
   return text;
 }
 
-function quote(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/** strconv.Quote: printable runes as they are, Go's escapes for the rest (`\x1b`, `\u00a0`, `\U0001f000`). */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch === ' ' || (code !== 0xad && /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch))) out += ch;
+    else if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
+    else if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
 }
 
 function badVerb(verb: string, arg: unknown): string {
@@ -268,7 +291,7 @@ function formatOne(verb: string, arg: unknown, spec: Spec): string {
       return pad(text, spec, false);
     }
     case 'q':
-      if (typeof arg === 'string') return pad(quote(arg), spec, false);
+      if (typeof arg === 'string') return pad(goQuote(arg), spec, false);
       if (typeof arg === 'number' && Number.isInteger(arg)) return pad(`'${String.fromCodePoint(arg)}'`, spec, false);
       if (Array.isArray(arg)) return pad(`[${arg.map((a) => formatOne('q', a, {} as Spec)).join(' ')}]`, spec, false);
       return badVerb(verb, arg);

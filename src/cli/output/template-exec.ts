@@ -8,6 +8,7 @@
 import { formatValue, goTypeName, isMapLike, mapEntries } from './go-fmt';
 import { Command, Node, Operand, Pipeline, positionOf } from './template-parse';
 import { ExecError, TemplateFunction, isTrue } from './template-functions';
+import { GoAbsent, GoNil } from './go-values';
 
 export interface ExecOptions {
   functions: Record<string, TemplateFunction>;
@@ -114,7 +115,7 @@ class Executor {
   }
 
   private rangeEntries(value: unknown, pipe: Pipeline): Array<[unknown, unknown]> {
-    if (value === undefined || value === null) return [];
+    if (value === undefined || value === null || value instanceof GoNil) return [];
     if (Array.isArray(value) || ArrayBuffer.isView(value)) {
       return Array.from(value as ArrayLike<unknown>, (element, i) => [i, element]);
     }
@@ -242,6 +243,10 @@ class Executor {
     const hasArgs = args.length > 0 || final !== NO_FINAL;
     if (receiver === undefined) return undefined; // a missing key further up, as Go does for maps
     if (receiver === null) throw new ExecError(`nil pointer evaluating interface {}.${name}`);
+    if (receiver instanceof GoNil && receiver.kind === 'map') {
+      if (this.options.missingKey === 'error') throw new ExecError(`map has no entry for key "${name}"`);
+      return undefined;
+    }
     if (!isRecord(receiver) && typeof receiver !== 'function') {
       throw new ExecError(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
     }
@@ -250,7 +255,8 @@ class Executor {
     if (plain && this.options.missingKey === 'error' && !hasKey(receiver, name)) {
       throw new ExecError(`map has no entry for key "${name}"`);
     }
-    const value = receiver instanceof Map ? receiver.get(name) : this.property(receiver as Record<string, unknown>, name, plain);
+    const found = receiver instanceof Map ? receiver.get(name) : this.property(receiver as Record<string, unknown>, name, plain);
+    const value = found instanceof GoAbsent ? found.zero : found;
     if (typeof value === 'function') {
       const values = args.map((a) => this.evalArg(dot, a));
       if (final !== NO_FINAL) values.push(final);

@@ -5,6 +5,7 @@
  * variants Docker uses so a table header keeps the column name intact.
  */
 import { formatValue, isMapLike, sprint, sprintf, sprintln } from './go-fmt';
+import { GoNil } from './go-values';
 
 /** An error raised while executing a template; the executor adds the position. */
 export class ExecError extends Error {}
@@ -18,7 +19,7 @@ export interface TemplateFunction {
 
 /** Go's notion of truth: false, 0, nil, and empty strings, slices and maps are false. */
 export function isTrue(v: unknown): boolean {
-  if (v === undefined || v === null) return false;
+  if (v === undefined || v === null || v instanceof GoNil) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
   if (typeof v === 'bigint') return v !== 0n;
@@ -48,14 +49,29 @@ function expectInt(v: unknown): number {
   throw new ExecError(`wrong type for value; expected int; got ${typeName(v)}`);
 }
 
-/** Go's `json` in Docker: encoding/json without HTML escaping, no trailing newline. */
+/** The rows of list commands (`ps`, `images`, ...), whose `{{json .}}` is their MarshalJSON in Docker. */
+const FORMATTER_ROWS = new WeakSet<object>();
+
+/** Marks list rows: Docker's row contexts marshal themselves with json.Marshal, which escapes `<`, `>` and `&`. */
+export function asFormatterRows<T extends object>(rows: T[]): T[] {
+  for (const row of rows) FORMATTER_ROWS.add(row);
+  return rows;
+}
+
+/**
+ * Go's `json` in Docker: encoding/json without HTML escaping, no trailing
+ * newline; a list row is HTML-escaped all the same (see asFormatterRows).
+ */
 export function toJson(v: unknown): string {
   const text = JSON.stringify(v, (_key, value: unknown) => {
     if (value instanceof Map) return Object.fromEntries(value);
     if (typeof value === 'bigint') return Number(value);
     return value;
   });
-  return (text ?? 'null').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const escaped = typeof v === 'object' && v !== null && FORMATTER_ROWS.has(v)
+    ? (text ?? 'null').replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+    : (text ?? 'null');
+  return escaped.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** strings.Title's word boundary: ASCII other than [0-9A-Za-z_], and Unicode spaces. */
@@ -77,6 +93,7 @@ function title(s: string): string {
 }
 
 function length(v: unknown): number {
+  if (v instanceof GoNil) return 0;
   if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
   if (Array.isArray(v) || ArrayBuffer.isView(v)) return (v as ArrayLike<unknown>).length;
   if (v instanceof Map) return v.size;

@@ -11,7 +11,7 @@
 import { UsageError } from '../../errors';
 import { tabwrite } from './table';
 import { ExecOptions, TemplateExecError, executeTemplate } from './template-exec';
-import { BASE_FUNCTIONS, HEADER_FUNCTIONS, toJson } from './template-functions';
+import { BASE_FUNCTIONS, HEADER_FUNCTIONS, asFormatterRows, toJson } from './template-functions';
 import { TemplateSyntaxError, parseTemplate } from './template-parse';
 
 const TABLE_KEY = 'table';
@@ -73,6 +73,7 @@ function templateBody(format: string, isTable: boolean): string {
 
 /** Render rows as `docker <noun> ls --format FORMAT` does. */
 export function renderFormat(format: string | undefined, rows: object[], opts: RenderFormatOptions): string {
+  asFormatterRows(rows);
   let chosen = format ?? '';
   if (chosen === '' || chosen === TABLE_KEY) chosen = opts.defaultTable;
   if (chosen === JSON_KEY) return rows.map((row) => `${toJson(row)}\n`).join('');

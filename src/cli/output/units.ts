@@ -61,13 +61,14 @@ export function humanDuration(ms: number): string {
   const minutes = Math.trunc(ms / MINUTE);
   if (minutes === 1) return 'About a minute';
   if (minutes < 60) return `${minutes} minutes`;
+  // Days, weeks, months divide the rounded hours, truncating; years the unrounded ones (go-units' own mix).
   const hours = roundTo(ms, HOUR);
   if (hours === 1) return 'About an hour';
   if (hours < 48) return `${hours} hours`;
-  if (ms < 2 * WEEK) return `${roundTo(ms, DAY)} days`;
-  if (ms < 2 * MONTH) return `${roundTo(ms, WEEK)} weeks`;
-  if (ms < 2 * YEAR) return `${roundTo(ms, MONTH)} months`;
-  return `${roundTo(ms, YEAR)} years`;
+  if (hours < (2 * WEEK) / HOUR) return `${Math.trunc(hours / 24)} days`;
+  if (hours < (2 * MONTH) / HOUR) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < (2 * YEAR) / HOUR) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(Math.trunc(ms / HOUR) / 24 / 365)} years`;
 }
 
 /** The CREATED column: humanDuration(now - then) + ' ago'. */

@@ -37,6 +37,8 @@ export interface ImageRecord {
   size: number;
   /** When this record was first written. */
   addedAt: string;
+  /** When `tag` last named it (Docker's Metadata.LastTagTime; zero for pulled and loaded images). */
+  lastTagTime?: string;
 }
 
 interface Repositories {

@@ -154,11 +154,11 @@ describe('exec', () => {
     const id = created.stdout.trim();
     const result = execIn(['ex-created', 'true']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`Error: container ${id} is not running\n`);
+    expect(result.stderr).toBe(`Error: Container ${id} is not running\n`);
     expect(box.run(['run', '--name', 'ex-stopped', 'busybox', 'true']).status).toBe(0);
     const stopped = execIn(['ex-stopped', 'true']);
     expect(stopped.status).toBe(1);
-    expect(stopped.stderr).toMatch(/^Error: container [0-9a-f]{64} is not running\n$/);
+    expect(stopped.stderr).toMatch(/^Error: Container [0-9a-f]{64} is not running\n$/);
   });
 
   test('no command is a usage error', () => {

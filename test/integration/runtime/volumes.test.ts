@@ -214,13 +214,13 @@ describe('volume verbs', () => {
       Labels: { env: 'test' },
       Mountpoint: path.join(root, 'volumes', 'alpha', '_data'),
       Name: 'alpha',
-      Options: {},
+      Options: null,
       Scope: 'local',
     });
     expect(ok(['volume', 'inspect', '--format', '{{.Name}}:{{.Driver}}', 'alpha', 'beta'])).toBe('alpha:local\nbeta:local\n');
     const missing = run(['volume', 'inspect', 'nope']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('Error: No such volume: nope\n');
+    expect(missing.stderr).toBe('Error: get nope: no such volume\n');
 
     const bad = run(['volume', 'create', 'bad name']);
     expect(bad.status).toBe(1);

@@ -17,12 +17,13 @@ const ALL_NAMESPACES: Spec['linux']['namespaces'] = [
 ];
 
 describe('bundlePaths', () => {
-  it('puts rootfs, upper and work inside the bundle', () => {
+  it('puts rootfs, upper, work and the init layer inside the bundle', () => {
     expect(PATHS).toEqual({
       bundle: '/data/containers/c1',
       rootfs: '/data/containers/c1/rootfs',
       upper: '/data/containers/c1/upper',
       work: '/data/containers/c1/work',
+      init: '/data/containers/c1/init',
     });
   });
 });

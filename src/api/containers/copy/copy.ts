@@ -27,6 +27,7 @@ import { CopyOwnership, extractEntries } from './extract';
 import { isRunning, withRunningRoot, withStoppedRoot } from './container-root';
 import { assertWritableDestination } from './read-only';
 import { readSpec } from '../../../runtime/start';
+import { bundleLowerDirs } from '../../../runtime/spec-to-init';
 
 export interface CopyOptions {
   /** `-L`: follow a symlink source (inside the container's root for a container source). */
@@ -148,7 +149,7 @@ export class ContainerCopy {
     return this.store.withContainerLock(state.id, () => {
       const latest = this.store.get(state.id);
       if (isRunning(latest)) return withRunningRoot(latest, (rootFd) => fn(rootFd, latest));
-      return withStoppedRoot(latest, this.layers.lowerDirs(latest.topLayer), (rootFd) => fn(rootFd, latest));
+      return withStoppedRoot(latest, bundleLowerDirs(latest.bundle, this.layers.lowerDirs(latest.topLayer)), (rootFd) => fn(rootFd, latest));
     });
   }
 

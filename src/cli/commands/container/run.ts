@@ -33,6 +33,7 @@ export function createRequestOf(argv: RunFlags, verb: 'run' | 'create'): CreateR
     pull,
     platform: argv.platform,
     autoRemove: Boolean(argv.rm),
+    detach: Boolean(argv.detach),
     restartPolicy: { name: restart.name, maximumRetryCount: restart.maximumRetryCount },
     onPull: (ref) => process.stderr.write(`Unable to find image '${familiarString(normalizeReference(ref))}' locally\n`),
     onPullEvent: (event) => {

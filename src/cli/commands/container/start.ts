@@ -30,7 +30,7 @@ export const start: Verb<StartArgs> = {
       await forEachReported(argv.containers, async (name) => {
         await engine.containers.startDetached(name, { restartTimeoutMs });
         out(name);
-      });
+      }, { summary: (failed) => `failed to start containers: ${failed.join(', ')}` });
       return;
     }
     if (argv.containers.length > 1) throw new CliRefusal('you cannot start and attach multiple containers at once', 1);

@@ -12,6 +12,7 @@ interface LsArgs {
   quiet?: boolean;
   digests?: boolean;
   'no-trunc'?: boolean;
+  filter?: string[];
   format?: string;
 }
 
@@ -33,9 +34,10 @@ export const ls: Verb<LsArgs> = {
       .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images (default hides intermediate images)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only show image IDs' })
       .option('digests', { type: 'boolean', describe: 'Show digests' })
-      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" }),
+      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
+      .option('filter', { alias: 'f', type: 'string', array: true, valueName: 'filter', describe: 'Filter output based on conditions provided' }),
   run(argv) {
-    const images = engineFor(argv).images.list({ reference: argv.repository });
+    const images = engineFor(argv).images.list({ reference: argv.repository, filters: argv.filter });
     const noTrunc = Boolean(argv['no-trunc']);
     if (argv.quiet) {
       const ids = [...new Set(images.map((i) => (noTrunc ? i.Id : i.Id.slice(7, 19))))];
@@ -44,6 +46,7 @@ export const ls: Verb<LsArgs> = {
     }
     const rows = images.map((i) => {
       const size = humanSize(i.Size);
+      // go-units: the table's SIZE has 3 significant digits, VirtualSize (HumanSize) 4.
       return {
         Containers: 'N/A',
         CreatedAt: goTimeString(i.CreatedAt),
@@ -55,7 +58,7 @@ export const ls: Verb<LsArgs> = {
         Size: size,
         Tag: i.Tag,
         UniqueSize: 'N/A',
-        VirtualSize: size,
+        VirtualSize: humanSize(i.Size, 4),
       };
     });
     const defaultTable = argv.digests

@@ -90,12 +90,15 @@ describe('Volumes.list, inspect', () => {
     expect(volumes.list().map((v) => v.Name)).toEqual(['real']);
   });
 
-  it("inspects with Docker's fields only", () => {
+  it("inspects with Docker's fields only, no labels or options as dockerd's null", () => {
     const v = volumes.create('data');
     expect(volumes.inspect('data')).toEqual({
-      CreatedAt: v.CreatedAt, Driver: 'local', Labels: {}, Mountpoint: v.Mountpoint, Name: 'data', Options: {}, Scope: 'local',
+      CreatedAt: v.CreatedAt, Driver: 'local', Labels: null, Mountpoint: v.Mountpoint, Name: 'data', Options: null, Scope: 'local',
     });
-    expect(() => volumes.inspect('nope')).toThrow(new NotFoundError('No such volume: nope'));
+    const labelled = volumes.create('tagged', { labels: { a: 'b' } });
+    expect(volumes.inspect('tagged').Labels).toEqual({ a: 'b' });
+    expect(labelled.Labels).toEqual({ a: 'b' });
+    expect(() => volumes.inspect('nope')).toThrow(new NotFoundError('get nope: no such volume'));
     expect(() => volumes.inspect('../../etc')).toThrow(NotFoundError);
   });
 });

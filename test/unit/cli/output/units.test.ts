@@ -65,6 +65,11 @@ describe('humanDuration (go-units HumanDuration)', () => {
     [729 * DAY, '24 months'],
     [730 * DAY, '2 years'],
     [3 * 365 * DAY, '3 years'],
+    // go-units truncates the days, weeks, months and years (regression: berth rounded them).
+    [10 * DAY + 20 * HOUR, '10 days'],
+    [20 * DAY, '2 weeks'],
+    [89 * DAY, '2 months'],
+    [2 * 365 * DAY + 340 * DAY, '2 years'],
   ])('%d ms -> %s', (ms, expected) => {
     expect(humanDuration(ms)).toBe(expected);
   });
