@@ -45,7 +45,7 @@ export function isCommandName(word: string): boolean {
 /** What a command line comes to: text to print and an exit code, or a verb to run. */
 export type Outcome =
   | { kind: 'print'; stdout?: string; stderr?: string; exitCode: number }
-  | { kind: 'run'; run: () => Promise<void> | void };
+  | { kind: 'run'; run: () => Promise<void> | void; footer?: string };
 
 const DEPRECATED_H = 'Flag shorthand -h has been deprecated, use --help\n';
 
@@ -121,7 +121,7 @@ function verbOutcome(command: VerbCommand, commandPath: string, words: readonly 
   const wrong = argumentCountError(rule, parsed.args.length, commandPath);
   if (wrong) return refusal(argumentErrorText(wrong.message, wrong.see, line, commandPath), 1);
   const argv = { ...globals, ...parsed.values, ...bindArguments(rule, parsed.args) } as Record<string, unknown> & GlobalOptions;
-  return { kind: 'run', run: () => verb.run(argv) };
+  return { kind: 'run', run: () => verb.run(argv), footer: verb.failureFooter ? commandPath : undefined };
 }
 
 /** Reads a command line; loads the module of the verb it names (its flags are needed to read the rest). */
@@ -148,9 +148,11 @@ export function interpret(argv: readonly string[]): Outcome {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || argv.includes('-D');
   handleClosedStdio();
+  let footer: string | undefined;
   try {
     const outcome = interpret(argv);
     if (outcome.kind === 'run') {
+      footer = outcome.footer;
       await outcome.run();
       return;
     }
@@ -158,6 +160,6 @@ export async function main(argv: string[]): Promise<void> {
     if (outcome.stderr) process.stderr.write(outcome.stderr);
     process.exitCode = outcome.exitCode;
   } catch (err) {
-    process.exitCode = report(err, debug);
+    process.exitCode = report(err, debug, footer);
   }
 }

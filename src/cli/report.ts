@@ -11,8 +11,17 @@ export class CliRefusal extends BerthError {
   }
 }
 
-/** Reports an error the way Docker's CLI does and returns the exit code. */
-export function report(err: unknown, debug = false): number {
+/**
+ * Reports an error the way Docker's CLI does and returns the exit code. With `footer` (the command's path, for
+ * the verbs whose failures Docker's CLI ends with its help footer: run, create) that footer follows the error.
+ */
+export function report(err: unknown, debug = false, footer?: string): number {
+  const code = reportError(err, debug);
+  if (footer !== undefined && !(err instanceof CliRefusal)) process.stderr.write(`\nRun '${footer} --help' for more information\n`);
+  return code;
+}
+
+function reportError(err: unknown, debug: boolean): number {
   if (err instanceof CliRefusal) {
     process.stderr.write(`${err.message}\n`);
     return err.exitCode;

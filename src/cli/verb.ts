@@ -31,6 +31,8 @@ export interface Verb<A = Record<string, unknown>> {
   /** Flags end at the first argument: what follows is the container's command (Docker's SetInterspersed(false)). */
   flagsEndAtFirstArgument?: boolean;
   options?: (flags: FlagSet) => FlagSet;
+  /** Docker's CLI ends the command's own failures with its help footer (run, create: `Run 'docker run --help' ...`). */
+  failureFooter?: boolean;
   run: (argv: A & GlobalOptions) => Promise<void> | void;
 }
 

@@ -6,6 +6,7 @@ import { createRequestOf } from './run';
 
 export const create: Verb<RunFlags> = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  failureFooter: true,
   args: '<image> [command..]',
   flagsEndAtFirstArgument: true,
   options: (flags: FlagSet) => runFlagOptions(flags, 'create'),

@@ -106,6 +106,7 @@ export function detachKeysFlag(value: string | undefined): Buffer | undefined {
 
 export const run: Verb<RunFlags & { 'detach-keys'?: string; 'sig-proxy': boolean }> = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  failureFooter: true,
   args: '<image> [command..]',
   flagsEndAtFirstArgument: true,
   options: (flags: FlagSet) =>
