@@ -149,7 +149,7 @@ function json(value: unknown): Buffer {
 /** Writes the archive of `images` to `output`; ends it only when `end` is set (never end stdout). */
 export async function writeArchive(store: Store, images: SavedImage[], output: NodeJS.WritableStream, end: boolean): Promise<void> {
   const pack = tar.pack();
-  const written = pipeline(pack, output, { end });
+  const written = end ? pipeline(pack, output) : pipeInto(pack, output);
   try {
     pack.entry({ name: 'blobs', type: 'directory', mode: 0o755, mtime: EPOCH });
     pack.entry({ name: 'blobs/sha256', type: 'directory', mode: 0o755, mtime: EPOCH });
@@ -172,6 +172,28 @@ export async function writeArchive(store: Store, images: SavedImage[], output: N
     throw err;
   }
   await written;
+}
+
+/**
+ * Pipes into a stream that stays open (stdout): a failure of the archive ends
+ * the copy without destroying the stream, whose own errors (a closed pipe) the
+ * CLI handles, so the error still reaches stderr and the exit code.
+ */
+function pipeInto(source: tar.Pack, output: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const resume = () => source.resume();
+    output.on('drain', resume);
+    const done = (err?: Error) => {
+      output.off('drain', resume);
+      if (err) reject(err);
+      else resolve();
+    };
+    source.on('data', (chunk: unknown) => {
+      if (!output.write(chunk as Buffer)) source.pause();
+    });
+    source.once('error', done);
+    source.once('end', () => done());
+  });
 }
 
 /** `save -o FILE`: the archive is written beside FILE and renamed over it when whole. */

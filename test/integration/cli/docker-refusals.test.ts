@@ -74,7 +74,9 @@ describe('run and create: conflicting and invalid options', () => {
     [['create', '--stop-signal', '0', 'busybox']],
   ])("berth %j: dockerd's Invalid signal, exit 125", (args) => {
     const signal = args[args.indexOf('--stop-signal') + 1];
-    expect(piped(args)).toEqual({ status: 125, stdout: '', stderr: `Error: Invalid signal: ${signal}\n` });
+    // Docker 28's CLI ends run's and create's own failures with its help footer.
+    const footer = `\nRun 'berth ${args[0]} --help' for more information\n`;
+    expect(piped(args)).toEqual({ status: 125, stdout: '', stderr: `Error: Invalid signal: ${signal}\n${footer}` });
     expect(containers()).toBe('');
   });
 
