@@ -37,7 +37,7 @@ describe('the tutorial: images and one-off containers', () => {
   test('2. container run --name with the Korean placeholder is refused as Docker refuses it', () => {
     const r = run('container', 'run', '--name', '컨테이너_이름', 'docker/whalesay:latest', 'cowsay', 'boo');
     expect(r.status).toBe(125);
-    expect(r.stderr).toBe('Error: Invalid container name (컨테이너_이름), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n');
+    expect(r.stderr).toBe('Error: Invalid container name (컨테이너_이름), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n\nRun \'berth container run --help\' for more information\n');
     expect(run('ps', '-a', '-q').stdout).toBe('');
   });
 

@@ -78,7 +78,7 @@ describe('attach', () => {
 describe('--detach-keys', () => {
   it('refuses keys Docker cannot read: run exits 125 before creating anything, attach exits 1', () => {
     const run = box.run(['run', '--rm', '--detach-keys', 'ctrl-1', 'busybox', 'true']);
-    expect(run).toMatchObject({ status: 125, stderr: 'Error: Invalid detach keys (ctrl-1) provided\n' });
+    expect(run).toMatchObject({ status: 125, stderr: 'Error: Invalid detach keys (ctrl-1) provided\n\nRun \'berth run --help\' for more information\n' });
     expect(box.run(['ps', '-aq']).stdout).toBe('');
     expect(box.run(['attach', '--detach-keys', 'xy', 'anything'])).toMatchObject({ status: 1, stderr: 'Error: Invalid detach keys (xy) provided\n' });
   });

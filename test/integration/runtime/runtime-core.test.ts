@@ -162,7 +162,7 @@ describe('--network / --ipc container:NAME', () => {
 
   it('fails with Docker\'s messages for a missing or stopped container, and for -h', () => {
     const missing = runIn(['--network', 'container:nope'], 'true');
-    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 125, stderr: 'Error: No such container: nope\n' });
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 125, stderr: 'Error: No such container: nope\n\nRun \'berth run --help\' for more information\n' });
     const withHostname = runIn(['--network', 'container:donor', '-h', 'x1'], 'true');
     expect(withHostname.status).toBe(125);
     expect(withHostname.stderr).toContain('conflicting options: hostname and the network mode');
