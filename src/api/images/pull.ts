@@ -293,12 +293,12 @@ export class Puller {
   ): Promise<void> {
     const { layer } = job;
     const id = shortId(layer.digest);
-    const unpackFrom = (source: NodeJS.ReadableStream, showProgress: boolean) =>
+    const unpackFrom = (source: () => NodeJS.ReadableStream, showProgress: boolean) =>
       this.store.layers.create(
         job.chainId,
         job.parentChainId,
         (diffDir, lowerDirs) =>
-          unpackLayer(source, diffDir, {
+          unpackLayer(source(), diffDir, {
             lowerDirs,
             lowersReady: job.parent?.stored,
             onProgress: showProgress
@@ -320,7 +320,7 @@ export class Puller {
         await this.fetchBlobInto(client, ref, layer, { onProgress: downloading });
       });
       emit({ kind: 'layer', id, status: 'Download complete' });
-      await unpackFrom(fs.createReadStream(this.store.blobs.path(layer.digest)), true);
+      await unpackFrom(() => fs.createReadStream(this.store.blobs.path(layer.digest)), true);
       emit({ kind: 'layer', id, status: 'Pull complete' });
       return;
     }
@@ -333,7 +333,7 @@ export class Puller {
     let fed = 0;
     let feeding = true;
     let restarted = false;
-    const unpacking = unpackFrom(source, false);
+    const unpacking = unpackFrom(() => source, false);
     const unpacked = unpacking.then(
       () => undefined,
       (err: unknown) => ({ err }),
@@ -370,7 +370,7 @@ export class Puller {
     if (downloadError !== undefined) throw downloadError;
     if (outcome) {
       if (!restarted) throw outcome.err;
-      await unpackFrom(fs.createReadStream(this.store.blobs.path(layer.digest)), true);
+      await unpackFrom(() => fs.createReadStream(this.store.blobs.path(layer.digest)), true);
     }
     emit({ kind: 'layer', id, status: 'Pull complete' });
   }
