@@ -55,6 +55,7 @@ export interface PullResult {
 }
 
 const PARALLEL_DOWNLOADS = 3;
+const STREAM_AHEAD = 8 * 1024 * 1024;
 
 interface Resolved {
   client: RegistryClient;
@@ -81,6 +82,19 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
       if (running < limit) start();
       else queue.push(start);
     });
+}
+
+/** Settles when `stream` wants more data again, or can take none ever again. */
+function drainedOrClosed(stream: PassThrough): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 /** One layer to bring into the store, and where it sits in the image. */
@@ -263,7 +277,9 @@ export class Puller {
         parentChainId: i === 0 ? undefined : chains[i - 1],
         parent: i === 0 ? undefined : { lowerChain: chains.slice(0, i).reverse(), stored: stored[i - 1] },
       };
-      const done = present[i] ? Promise.resolve() : this.pullLayer(client, ref, job, slot, emit, failed.signal);
+      // A layer already here settles with the layers below it: the ones above may wait for all of them.
+      const below = i === 0 ? Promise.resolve() : stored[i - 1];
+      const done = present[i] ? below : this.pullLayer(client, ref, job, slot, emit, failed.signal);
       done.catch((err: unknown) => {
         firstError ??= err;
         failed.abort();
@@ -329,7 +345,8 @@ export class Puller {
     // content is bad, but the download goes on: a blob that does not match
     // its digest is the error to report. A registry that restarts the blob
     // from byte 0 ends the stream; the layer is then unpacked from the file.
-    const source = new PassThrough();
+    // The download may run ahead of the unpack by STREAM_AHEAD bytes, so neither waits on the other's every chunk.
+    const source = new PassThrough({ highWaterMark: STREAM_AHEAD });
     let fed = 0;
     let feeding = true;
     let restarted = false;
@@ -352,7 +369,7 @@ export class Puller {
         return;
       }
       fed += chunk.length;
-      await new Promise<void>((resolve) => source.write(chunk, () => resolve()));
+      if (!source.write(chunk)) await drainedOrClosed(source);
     };
     let downloadError: unknown;
     try {
