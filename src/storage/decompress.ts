@@ -75,7 +75,9 @@ class SniffingDecompressor extends Transform {
       decoder.on('end', resolve);
       decoder.on('error', reject);
     });
-    // An error before flush must fail the stream now, not at the end.
+    // An error before flush must fail the stream now, not at the end; then
+    // nothing awaits decoderEnded, whose rejection must not go unhandled.
+    this.decoderEnded.catch(() => undefined);
     decoder.on('error', (err) => this.destroy(err));
     decoder.on('data', (data: Buffer) => {
       if (!this.push(data)) decoder.pause();

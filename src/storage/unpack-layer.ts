@@ -8,6 +8,10 @@
  *                     entry path cleaned (entry-path.ts), metadata read
  *                     (tar-reader.ts), whiteouts mapped (whiteout.ts),
  *                     written through fds (layer-writer.ts, tree-writer.ts)
+ *
+ * The lower layers may still be unpacking meanwhile (`lowersReady`): an
+ * entry that could need them (a parent directory or hardlink target this
+ * layer has not made, see own-entries.ts) waits until they are complete.
  */
 import { Transform, TransformCallback, pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,14 +20,25 @@ import { InvalidContentError, UnsafeEntryError } from '../errors';
 import { decompressStream } from './decompress';
 import { cleanEntryPath } from './entry-path';
 import { LayerWriter } from './layer-writer';
+import { OwnEntries } from './own-entries';
 import { keepBinaryPaxXattrs } from './tar-pax';
 import { TarHeader, metadataOfHeader } from './tar-reader';
 import { whiteoutFromTarPath } from './whiteout';
 import { StreamHash } from '../image/stream-hash';
 
 export interface UnpackOptions {
-  /** Lower layer directories already unpacked, top-most first: used only to copy up a hardlink target that exists only in a lower layer. */
+  /**
+   * Lower layer directories, top-most first. Consulted only to copy up a
+   * hardlink target that exists only in a lower layer and for the metadata
+   * of a parent directory the tar does not list.
+   */
   lowerDirs: string[];
+  /**
+   * Settles once every lower directory is complete; until then an entry
+   * that may consult them waits (a rejection fails the unpack). Omitted:
+   * they are complete.
+   */
+  lowersReady?: Promise<unknown>;
   /** Called as compressed bytes are read, with the running total. */
   onProgress?: (compressedBytes: number) => void;
 }
@@ -44,12 +59,13 @@ export async function unpackLayer(
 ): Promise<UnpackResult> {
   const writer = new LayerWriter(targetDir, options.lowerDirs);
   const hash = new StreamHash();
+  const layer: LayerInProgress = { writer, own: new OwnEntries(), lowersReady: options.lowersReady };
   try {
     let size = 0;
     const extract = tar.extract();
     keepBinaryPaxXattrs(extract);
     extract.on('entry', (header, stream, next) => {
-      applyEntry(writer, header as TarHeader, stream as EntryStream).then(
+      applyEntry(layer, header as TarHeader, stream as EntryStream).then(
         (written) => {
           size += written;
           next();
@@ -70,14 +86,29 @@ export async function unpackLayer(
   }
 }
 
-async function applyEntry(writer: LayerWriter, header: TarHeader, stream: EntryStream): Promise<number> {
+interface LayerInProgress {
+  writer: LayerWriter;
+  own: OwnEntries;
+  lowersReady?: Promise<unknown>;
+}
+
+async function applyEntry(layer: LayerInProgress, header: TarHeader, stream: EntryStream): Promise<number> {
+  const { writer, own } = layer;
   const entry = header.name;
   const path = cleanEntryPath(entry);
   const whiteout = whiteoutFromTarPath(path);
   if (whiteout.kind !== 'none') {
     await drain(stream);
-    if (whiteout.kind === 'whiteout') writer.whiteout(entry, whiteout.path);
-    if (whiteout.kind === 'opaque') writer.opaque(entry, whiteout.dir);
+    if (whiteout.kind === 'whiteout') {
+      if (!own.hasParentOf(whiteout.path)) await layer.lowersReady;
+      writer.whiteout(entry, whiteout.path);
+      own.addParentsOf(whiteout.path);
+    }
+    if (whiteout.kind === 'opaque') {
+      if (!own.hasDirectory(whiteout.dir)) await layer.lowersReady;
+      writer.opaque(entry, whiteout.dir);
+      own.addDirectory(whiteout.dir);
+    }
     return 0;
   }
   const type = header.type;
@@ -85,25 +116,36 @@ async function applyEntry(writer: LayerWriter, header: TarHeader, stream: EntryS
     throw new InvalidContentError(`unpack layer: entry \`${entry}\` of type ${type} names the layer root`);
   }
   const meta = metadataOfHeader(header);
+  const target = type === 'link' ? hardlinkTarget(entry, header.linkname ?? '') : undefined;
+  const known = type === null || !KNOWN_TYPES.has(type) || (own.hasParentOf(path) && (target === undefined || own.hasNonDirectory(target)));
+  if (!known) await layer.lowersReady;
   switch (type) {
     case 'file':
-    case 'contiguous-file':
-      return writer.file(entry, path, meta, stream);
+    case 'contiguous-file': {
+      const written = await writer.file(entry, path, meta, stream);
+      own.addNonDirectory(path);
+      return written;
+    }
     case 'directory':
       writer.directory(entry, path, meta);
+      own.addDirectory(path);
       break;
     case 'symlink':
       writer.symlink(entry, path, header.linkname ?? '', meta);
+      own.addNonDirectory(path);
       await drain(stream);
       // A symlink's size is its target's length, and Docker's layer size (overlay2's) counts it.
       return Buffer.byteLength(header.linkname ?? '');
     case 'link':
-      writer.hardlink(entry, path, hardlinkTarget(entry, header.linkname ?? ''));
+      writer.hardlink(entry, path, target!);
+      own.addNonDirectory(target!); // copied up when only a lower layer had it
+      own.addNonDirectory(path);
       break;
     case 'character-device':
     case 'block-device':
     case 'fifo':
       writer.special(entry, path, type, [header.devmajor ?? 0, header.devminor ?? 0], meta);
+      own.addNonDirectory(path);
       break;
     default:
       break; // unknown entry types carry nothing a container can use
@@ -111,6 +153,9 @@ async function applyEntry(writer: LayerWriter, header: TarHeader, stream: EntryS
   await drain(stream);
   return 0;
 }
+
+/** The entry types the writer creates; others are skipped and never need the lower layers. */
+const KNOWN_TYPES = new Set(['file', 'contiguous-file', 'directory', 'symlink', 'link', 'character-device', 'block-device', 'fifo']);
 
 function hardlinkTarget(entry: string, linkname: string): string {
   try {

@@ -1,12 +1,15 @@
 /**
  * pull: resolve a reference against its registry (mirrors first for
- * docker.io), pick the platform's manifest, download the config and layers
- * (a few at a time, each verified while it streams), unpack each layer once
- * in order into the layer store, then record the image and its tag.
- * Nothing is recorded until every piece is in the store, so a failed pull
- * leaves the store as it was (plus reusable, verified blobs).
+ * docker.io), pick the platform's manifest, download the config, then the
+ * layers (a few at a time, each verified while it streams) and unpack each
+ * one into its own directory as its bytes arrive; layers enter the layer
+ * store in order, each only after its blob matched its digest and its
+ * content its diffID. Then record the image and its tag. Nothing is
+ * recorded until every piece is in the store, so a failed pull leaves the
+ * store as it was (plus reusable, verified blobs and layers).
  */
 import * as fs from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { Settings } from '../../config/settings';
 import { imageConfigProblem } from '../../image/image-config';
 import { Store } from '../../image/store/store';
@@ -18,6 +21,8 @@ import { ACCEPT_MANIFESTS, parseManifestDocument, selectPlatform, parsePlatform,
 import { Descriptor, ImageConfig, ImageManifest, Platform } from '../../image/oci-types';
 import { chainIds } from '../../image/digest';
 import { unpackLayer } from '../../storage/unpack-layer';
+import { ParentInProgress } from '../../storage/layer-store';
+import type { BlobDownload } from '../../image/registry/blob-download';
 import { endpointsFor, Endpoint } from './endpoints';
 import { BerthError } from '../../errors/berth-error';
 import { InvalidContentError, RegistryError } from '../../errors/kinds';
@@ -51,6 +56,7 @@ export interface PullResult {
 }
 
 const PARALLEL_DOWNLOADS = 3;
+const STREAM_AHEAD = 8 * 1024 * 1024;
 
 interface Resolved {
   client: RegistryClient;
@@ -60,26 +66,50 @@ interface Resolved {
   body: Buffer;
 }
 
-/** Runs tasks with at most `limit` in flight; resolves to their results in order. */
-function bounded<T>(tasks: Array<() => Promise<T>>, limit: number): Array<Promise<T>> {
+/** Runs tasks with at most `limit` in flight, started in the order they were asked for. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
   const queue: Array<() => void> = [];
   const next = () => {
     running--;
     queue.shift()?.();
   };
-  return tasks.map(
-    (task) =>
-      new Promise<T>((resolve, reject) => {
-        const start = () => {
-          running++;
-          task().then(resolve, reject).finally(next);
-        };
-        if (running < limit) start();
-        else queue.push(start);
-      }),
-  );
+  return <T>(task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const start = () => {
+        running++;
+        task().then(resolve, reject).finally(next);
+      };
+      if (running < limit) start();
+      else queue.push(start);
+    });
 }
+
+/** Settles when `stream` wants more data again, or can take none ever again. */
+function drainedOrClosed(stream: PassThrough): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+/** One layer to bring into the store, and where it sits in the image. */
+interface LayerJob {
+  layer: Descriptor;
+  chainId: string;
+  diffId: string;
+  parentChainId: string | undefined;
+  /** The layers below, which may still be on their way. */
+  parent: ParentInProgress | undefined;
+}
+
+/** Why a layer stopped streaming: another layer failed, and the pull with it. */
+class PullAbandoned extends Error {}
 
 export function shortId(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
@@ -189,11 +219,17 @@ export class Puller {
     return new RegistryError(`pull \`${formatReference(ref)}\`: ${(err as Error).message}`, { cause: err });
   }
 
-  private async fetchBlobInto(client: RegistryClient, ref: ImageReference, desc: Descriptor, onProgress?: (n: number) => void): Promise<void> {
-    if (this.store.blobs.has(desc.digest)) return;
+  /** Downloads a blob into the store unless it is there already (`always`: even then). */
+  private async fetchBlobInto(
+    client: RegistryClient,
+    ref: ImageReference,
+    desc: Descriptor,
+    options: Pick<BlobDownload, 'onProgress' | 'onChunk'> & { always?: boolean } = {},
+  ): Promise<void> {
+    if (!options.always && this.store.blobs.has(desc.digest)) return;
     const temp = this.store.blobs.tempPath('pull');
     try {
-      await client.fetchBlob(ref.path, desc, temp, onProgress);
+      await client.fetchBlob(ref.path, desc, temp, options);
       await this.store.blobs.commitFile(temp, desc.digest);
     } finally {
       fs.rmSync(temp, { force: true });
@@ -226,45 +262,33 @@ export class Puller {
     manifest.layers.forEach((l, i) =>
       emit({ kind: 'layer', id: shortId(l.digest), status: present[i] ? 'Already exists' : 'Pulling fs layer' }),
     );
-    const downloads = bounded(
-      manifest.layers.map((layer, i) => async () => {
-        if (present[i]) return;
-        const id = shortId(layer.digest);
-        await this.fetchBlobInto(client, ref, layer, (current) =>
-          emit({ kind: 'layer', id, status: 'Downloading', current, total: layer.size }),
-        );
-        emit({ kind: 'layer', id, status: 'Download complete' });
-      }),
-      PARALLEL_DOWNLOADS,
-    );
-    // Unpack strictly in order, each as soon as its blob is in: layer i may
-    // copy up hardlink targets from layers below it.
-    let result: Promise<void> = Promise.resolve();
+    // Every layer is unpacked into its own directory while it downloads (a
+    // few downloads at a time) and renamed into the store after the layer
+    // below it; an entry that needs a lower layer waits for it (unpack-layer.ts).
+    const slot = limiter(PARALLEL_DOWNLOADS);
+    const failed = new AbortController();
+    let firstError: unknown;
+    const stored: Array<Promise<void>> = [];
     manifest.layers.forEach((layer, i) => {
-      result = result.then(async () => {
-        await downloads[i];
-        if (present[i]) return;
-        const id = shortId(layer.digest);
-        const blob = this.store.blobs.path(layer.digest);
-        await this.store.layers.create(
-          chains[i],
-          i === 0 ? undefined : chains[i - 1],
-          (diffDir, lowerDirs) =>
-            unpackLayer(fs.createReadStream(blob), diffDir, {
-              lowerDirs,
-              onProgress: (current) => emit({ kind: 'layer', id, status: 'Extracting', current, total: layer.size }),
-            }),
-          diffIds[i],
-        );
-        emit({ kind: 'layer', id, status: 'Pull complete' });
+      const job: LayerJob = {
+        layer,
+        chainId: chains[i],
+        diffId: diffIds[i],
+        parentChainId: i === 0 ? undefined : chains[i - 1],
+        parent: i === 0 ? undefined : { lowerChain: chains.slice(0, i).reverse(), stored: stored[i - 1] },
+      };
+      // A layer already here settles with the layers below it: the ones above may wait for all of them.
+      const below = i === 0 ? Promise.resolve() : stored[i - 1];
+      const done = present[i] ? below : this.pullLayer(client, ref, job, slot, emit, failed.signal);
+      done.catch((err: unknown) => {
+        firstError ??= err;
+        failed.abort();
       });
+      stored.push(done);
     });
-    try {
-      await result;
-    } finally {
-      // Let every download settle before reporting, so no temp file is written after we return.
-      await Promise.allSettled(downloads);
-    }
+    // Every layer settles before we report, so no temp file is written after we return.
+    await Promise.allSettled(stored);
+    if (failed.signal.aborted) throw firstError;
     return manifest.layers.map((layer, i) => ({
       digest: layer.digest,
       mediaType: layer.mediaType,
@@ -272,5 +296,99 @@ export class Puller {
       diffId: diffIds[i],
       chainId: chains[i],
     }));
+  }
+
+  /** Downloads one layer and unpacks it as the bytes arrive; resolves once it is in the store. */
+  private async pullLayer(
+    client: RegistryClient,
+    ref: ImageReference,
+    job: LayerJob,
+    slot: <T>(task: () => Promise<T>) => Promise<T>,
+    emit: (e: PullEvent) => void,
+    abandoned: AbortSignal,
+  ): Promise<void> {
+    const { layer } = job;
+    const id = shortId(layer.digest);
+    const unpackFrom = (source: () => NodeJS.ReadableStream, showProgress: boolean) =>
+      this.store.layers.create(
+        job.chainId,
+        job.parentChainId,
+        (diffDir, lowerDirs) =>
+          unpackLayer(source(), diffDir, {
+            lowerDirs,
+            lowersReady: job.parent?.stored,
+            onProgress: showProgress
+              ? (current) => emit({ kind: 'layer', id, status: 'Extracting', current, total: layer.size })
+              : undefined,
+          }),
+        job.diffId,
+        job.parent,
+      );
+    const downloading = (current: number) => emit({ kind: 'layer', id, status: 'Downloading', current, total: layer.size });
+    const stillWanted = () => {
+      if (abandoned.aborted) throw new PullAbandoned(`pull layer \`${layer.digest}\`: abandoned`);
+    };
+
+    if (this.store.blobs.has(layer.digest) || this.store.layers.has(job.chainId)) {
+      // Only one half is missing: no stream to share.
+      await slot(async () => {
+        stillWanted();
+        await this.fetchBlobInto(client, ref, layer, { onProgress: downloading });
+      });
+      emit({ kind: 'layer', id, status: 'Download complete' });
+      await unpackFrom(() => fs.createReadStream(this.store.blobs.path(layer.digest)), true);
+      emit({ kind: 'layer', id, status: 'Pull complete' });
+      return;
+    }
+
+    // The unpack reads what the download writes. It fails on its own if the
+    // content is bad, but the download goes on: a blob that does not match
+    // its digest is the error to report. A registry that restarts the blob
+    // from byte 0 ends the stream; the layer is then unpacked from the file.
+    // The download may run ahead of the unpack by STREAM_AHEAD bytes, so neither waits on the other's every chunk.
+    const source = new PassThrough({ highWaterMark: STREAM_AHEAD });
+    let fed = 0;
+    let feeding = true;
+    let restarted = false;
+    const unpacking = unpackFrom(() => source, false);
+    const unpacked = unpacking.then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    void unpacked.then(() => {
+      feeding = false;
+      source.destroy();
+    });
+    const onChunk = async (chunk: Buffer, offset: number): Promise<void> => {
+      stillWanted();
+      if (!feeding) return;
+      if (offset !== fed) {
+        feeding = false;
+        restarted = true;
+        source.destroy(new Error('the registry sent the blob again from its start'));
+        return;
+      }
+      fed += chunk.length;
+      if (!source.write(chunk)) await drainedOrClosed(source);
+    };
+    let downloadError: unknown;
+    try {
+      await slot(async () => {
+        stillWanted();
+        await this.fetchBlobInto(client, ref, layer, { onProgress: downloading, onChunk, always: true });
+      });
+      source.end();
+      emit({ kind: 'layer', id, status: 'Download complete' });
+    } catch (err) {
+      downloadError = err;
+      source.destroy(err as Error);
+    }
+    const outcome = await unpacked;
+    if (downloadError !== undefined) throw downloadError;
+    if (outcome) {
+      if (!restarted) throw outcome.err;
+      await unpackFrom(() => fs.createReadStream(this.store.blobs.path(layer.digest)), true);
+    }
+    emit({ kind: 'layer', id, status: 'Pull complete' });
   }
 }

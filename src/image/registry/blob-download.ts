@@ -5,6 +5,8 @@
  * stopped, with a `Range` request, keeping the hash; a registry that ignores
  * the range and sends the whole blob again restarts the file and the hash.
  * Content that does not match is deleted, never left for someone to trust.
+ * A consumer may also take the bytes as they arrive (`onChunk`, awaited, so
+ * it sets the pace): the pull unpacks a layer while it downloads.
  */
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +26,14 @@ export interface BlobDownload {
   name: string;
   host: string;
   onProgress?: (bytesDone: number) => void;
+  /**
+   * Each chunk once written to `destFile`, with its offset in the blob; the
+   * download waits for the returned promise. Offsets run on without a gap
+   * across resumed connections; a registry that ignores the range starts
+   * again at 0. Not yet verified: the digest is known only at the end. Must
+   * not throw.
+   */
+  onChunk?: (chunk: Buffer, offset: number) => Promise<void> | void;
   maxTries: number;
   retryDelayMs: number;
 }
@@ -113,6 +123,7 @@ async function fetchOnce(
     }
     await file.write(chunk, 0, chunk.length, state.written);
     state.hasher.update(chunk);
+    if (job.onChunk) await job.onChunk(chunk, state.written);
     state.written += chunk.length;
     job.onProgress?.(state.written);
   }

@@ -13,7 +13,7 @@ import { DigestMismatchError, InvalidContentError, NotFoundError } from '../../e
 import { ACCEPT_MANIFESTS, bareMediaType } from '../manifest';
 import { isIndexType, isManifestType } from '../media-types';
 import { Authenticator } from './auth';
-import { downloadBlob } from './blob-download';
+import { BlobDownload, downloadBlob } from './blob-download';
 import { uploadBlob } from './blob-upload';
 import type { Credential } from './credentials';
 import { digestOf, isDigest, parseDigest } from './digest';
@@ -138,7 +138,7 @@ export class RegistryClient {
     repo: string,
     desc: { digest: string; size: number },
     destFile: string,
-    onProgress?: (bytesDone: number) => void,
+    options: Pick<BlobDownload, 'onProgress' | 'onChunk'> = {},
   ): Promise<void> {
     if (!Number.isSafeInteger(desc.size) || desc.size < 0) {
       throw new InvalidContentError(`fetch blob \`${desc.digest}\`: invalid size \`${desc.size}\``);
@@ -147,7 +147,7 @@ export class RegistryClient {
       repo,
       desc,
       destFile,
-      onProgress,
+      ...options,
       name: this.displayName(repo),
       host: this.host,
       maxTries: this.options.blobTries ?? 3,

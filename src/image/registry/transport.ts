@@ -65,7 +65,9 @@ export class HttpTransport {
       keepAlive: true,
       maxSockets: 8,
       rejectUnauthorized: !options.skipTlsVerify,
-      ca: options.ca,
+      // Unverified TLS needs no trust store, and loading Node's roots costs ~100 ms
+      // (paid by every pull from a loopback registry, whose https probe then fails).
+      ca: options.ca ?? (options.skipTlsVerify ? [] : undefined),
     });
   }
 

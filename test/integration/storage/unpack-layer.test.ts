@@ -408,6 +408,63 @@ describe('unpackLayer: hardlinks across layers', () => {
   });
 });
 
+describe('unpackLayer: beside an unfinished lower layer (lowersReady)', () => {
+  it('goes ahead with what it owns and waits for the lower layer for an unlisted parent and a hardlink to a lower file', async () => {
+    const bottom = freshLayerDir();
+    const layer = freshLayerDir();
+    let lowerDone!: () => void;
+    const lowersReady = new Promise<void>((resolve) => (lowerDone = resolve));
+    let rest!: () => void;
+    const restArrives = new Promise<void>((resolve) => (rest = resolve));
+    const own = await tarOf([
+      { name: 'opt/', type: 'directory', mode: 0o755 },
+      { name: 'opt/app', content: 'app' },
+      { name: 'opt/app-link', type: 'link', linkname: 'opt/app' },
+    ]);
+    const needsLower = await tarOf([
+      { name: 'lib/libx.so.1', type: 'link', linkname: 'lib/libx.so' }, // lib/ and lib/libx.so only in the lower layer
+      { name: 'bin/tool', content: 'tool v2' }, // bin/ unlisted here
+    ]);
+    async function* source(): AsyncGenerator<Buffer> {
+      yield own.subarray(0, own.length - 1024); // without its end-of-archive blocks
+      await restArrives;
+      yield needsLower;
+    }
+    const upper = unpackLayer(Readable.from(source()), layer, { lowerDirs: [bottom], lowersReady });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rest();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What this layer owns is there; what needs the lower layer has not been touched.
+    expect(fs.readFileSync(path.join(layer, 'opt/app'), 'utf8')).toBe('app');
+    expect(fs.lstatSync(path.join(layer, 'opt/app-link')).ino).toBe(fs.lstatSync(path.join(layer, 'opt/app')).ino);
+    expect(fs.existsSync(path.join(layer, 'lib'))).toBe(false);
+    await unpack(
+      [
+        { name: 'bin/', type: 'directory', mode: 0o751, uid: 0, gid: 0 },
+        { name: 'lib/', type: 'directory', mode: 0o700, uid: 3 },
+        { name: 'lib/libx.so', content: 'old libx', uid: 5 },
+      ],
+      bottom,
+    );
+    lowerDone();
+    await upper;
+    const lib = fs.statSync(path.join(layer, 'lib'));
+    expect([lib.mode & 0o7777, lib.uid]).toEqual([0o700, 3]);
+    const libx = fs.lstatSync(path.join(layer, 'lib/libx.so'));
+    expect([fs.readFileSync(path.join(layer, 'lib/libx.so'), 'utf8'), libx.uid]).toEqual(['old libx', 5]);
+    expect(fs.lstatSync(path.join(layer, 'lib/libx.so.1')).ino).toBe(libx.ino);
+    expect(fs.statSync(path.join(layer, 'bin')).mode & 0o7777).toBe(0o751);
+  });
+
+  it('fails, without touching the lower layer, when the lower layer never completes', async () => {
+    const layer = freshLayerDir();
+    const lowersReady = Promise.reject(new Error('lower layer: digest mismatch'));
+    await expect(
+      unpack([{ name: 'lib/libx.so.1', type: 'link', linkname: 'lib/libx.so' }], layer, { lowerDirs: [freshLayerDir()], lowersReady }),
+    ).rejects.toThrow('lower layer: digest mismatch');
+  });
+});
+
 describe('unpackLayer: security regressions', () => {
   /** Unpacks `entries(sentinel)` next to a sentinel dir; it must fail unsafe and leave the sentinel as it was. */
   async function expectRejected(entries: (sentinel: string) => Array<FixtureEntry | Buffer>, entryName: string): Promise<void> {

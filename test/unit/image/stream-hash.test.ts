@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StreamHash, verifiedStream } from '../../../src/image/stream-hash';
+import { setInlineHashingForTest, StreamHash, verifiedStream } from '../../../src/image/stream-hash';
 
 function expected(chunks: Buffer[], algorithm = 'sha256'): string {
   const h = createHash(algorithm);
@@ -10,6 +10,11 @@ function expected(chunks: Buffer[], algorithm = 'sha256'): string {
 }
 
 describe('StreamHash', () => {
+  afterEach(() => {
+    setInlineHashingForTest('sha256', undefined);
+    setInlineHashingForTest('sha512', undefined);
+  });
+
   test('small streams are hashed inline', async () => {
     const chunks = [Buffer.from('hello '), Buffer.from('world')];
     const hash = new StreamHash();
@@ -17,7 +22,23 @@ describe('StreamHash', () => {
     await expect(hash.digest()).resolves.toBe(expected(chunks));
   });
 
+  test('large streams on a CPU that hashes fast stay inline and give the same digest', async () => {
+    setInlineHashingForTest('sha256', true);
+    const chunks = Array.from({ length: 40 }, () => randomBytes(512 * 1024));
+    const hash = new StreamHash();
+    for (const c of chunks) hash.update(c);
+    await expect(hash.digest()).resolves.toBe(expected(chunks));
+  });
+
+  test('whichever way this CPU goes, a large stream gives the same digest', async () => {
+    const chunks = Array.from({ length: 20 }, () => randomBytes(512 * 1024));
+    const hash = new StreamHash();
+    for (const c of chunks) hash.update(c);
+    await expect(hash.digest()).resolves.toBe(expected(chunks));
+  });
+
   test('large streams move to a worker and give the same digest', async () => {
+    setInlineHashingForTest('sha256', false);
     const chunks = Array.from({ length: 40 }, () => randomBytes(512 * 1024));
     const hash = new StreamHash();
     for (const c of chunks) hash.update(c);
@@ -28,6 +49,7 @@ describe('StreamHash', () => {
   });
 
   test('worker digest equals the inline digest for the same bytes', async () => {
+    setInlineHashingForTest('sha512', false);
     const chunks = Array.from({ length: 24 }, () => randomBytes(512 * 1024));
     const hash = new StreamHash('sha512');
     for (const c of chunks) hash.update(c);
@@ -35,6 +57,7 @@ describe('StreamHash', () => {
   });
 
   test('dispose stops the worker without a digest', () => {
+    setInlineHashingForTest('sha256', false);
     const hash = new StreamHash();
     for (let i = 0; i < 20; i++) hash.update(randomBytes(512 * 1024));
     expect(() => hash.dispose()).not.toThrow();

@@ -71,6 +71,27 @@ describe('decompressStream', () => {
     await expect(collect(decompressStream(chunked(gz, 4096)))).rejects.toThrow();
   });
 
+  it('corrupt gzip found before the source ends fails the stream and leaves no unhandled rejection', async () => {
+    // A pull feeds the unpack from the download and ends it only once the blob is verified:
+    // the gzip error comes first, and the decompressor is never flushed.
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const gz = zlib.gzipSync(randomBytes(512 * 1024));
+      // The trailer's CRC32 (bytes -8..-5), so zlib fails at its check whatever blocks deflate chose for the data.
+      gz[gz.length - 6] ^= 0xff;
+      const source = new PassThrough();
+      const out = decompressStream(source);
+      source.write(gz);
+      await expect(collect(out)).rejects.toThrow('incorrect data check');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('propagates an error of the source', async () => {
     const source = new PassThrough();
     const out = decompressStream(source);

@@ -31,10 +31,43 @@ describe('RegistryClient.fetchBlob', () => {
     await setUp();
     const dest = path.join(dir, 'blob');
     const progress: number[] = [];
-    await client.fetchBlob('x/y', { digest, size: data.length }, dest, (n) => progress.push(n));
+    await client.fetchBlob('x/y', { digest, size: data.length }, dest, { onProgress: (n) => progress.push(n) });
     expect(fs.readFileSync(dest).equals(data)).toBe(true);
     expect(progress[progress.length - 1]).toBe(data.length);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  test('hands each chunk on in order with its offset, once it is in the file', async () => {
+    await setUp();
+    const dest = path.join(dir, 'blob');
+    const seen: Buffer[] = [];
+    let expectedOffset = 0;
+    await client.fetchBlob('x/y', { digest, size: data.length }, dest, {
+      onChunk: async (chunk, offset) => {
+        expect(offset).toBe(expectedOffset);
+        expect(fs.statSync(dest).size).toBeGreaterThanOrEqual(offset + chunk.length);
+        expectedOffset += chunk.length;
+        seen.push(Buffer.from(chunk));
+        await new Promise((resolve) => setImmediate(resolve)); // a slow consumer sets the pace
+      },
+    });
+    expect(Buffer.concat(seen).equals(data)).toBe(true);
+  });
+
+  test('chunk offsets run on across a resumed connection and restart at 0 when the range is ignored', async () => {
+    await setUp();
+    registry.cutBlobAfter = 100_000;
+    const resumed: number[] = [];
+    await client.fetchBlob('x/y', { digest, size: data.length }, path.join(dir, 'a'), { onChunk: (c, offset) => void resumed.push(offset) });
+    expect(resumed[0]).toBe(0);
+    expect(resumed.every((offset, i) => i === 0 || offset > resumed[i - 1])).toBe(true);
+
+    registry.cutBlobAfter = 50_000;
+    registry.cutTimes = 1;
+    registry.ignoreRange = true;
+    const restarted: number[] = [];
+    await client.fetchBlob('x/y', { digest, size: data.length }, path.join(dir, 'b'), { onChunk: (c, offset) => void restarted.push(offset) });
+    expect(restarted.filter((offset) => offset === 0)).toHaveLength(2);
   });
 
   test('follows a redirect to another host without sending it the Authorization header', async () => {

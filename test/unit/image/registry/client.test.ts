@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { RegistryClient } from '../../../../src/image/registry/client';
 import { RegistryResponseError } from '../../../../src/image/registry/errors';
 import { DigestMismatchError, NotFoundError, RegistryError } from '../../../../src/errors';
@@ -126,6 +130,45 @@ describe('RegistryClient connection failures', () => {
     expect((err as RegistryError).hint).toMatch(/insecure-registry/);
     client.close();
     await registry.stop();
+  });
+});
+
+/** A throwaway self-signed certificate for 127.0.0.1, made by openssl. */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+      { stdio: 'ignore' });
+    return { key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('RegistryClient over TLS', () => {
+  let registry: FakeRegistry;
+  beforeAll(async () => {
+    registry = await new FakeRegistry({ tls: selfSignedCertificate() }).start();
+    registry.addManifest('x', 'tag', MediaType.OciManifest, manifestBody);
+  });
+  afterAll(async () => registry.stop());
+
+  test('an insecure host is spoken to over https without verifying its self-signed certificate', async () => {
+    const client = new RegistryClient({ host: registry.host, insecure: true });
+    const manifest = await client.getManifest('x', 'tag');
+    expect(manifest.body.equals(manifestBody)).toBe(true);
+    client.close();
+  });
+
+  test('a secure host with a self-signed certificate is refused', async () => {
+    const client = new RegistryClient({ host: registry.host, insecure: false });
+    const before = registry.requests.length;
+    const err = await client.getManifest('x', 'tag').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toMatch(/certificate/);
+    expect(registry.requests).toHaveLength(before); // refused during the handshake
+    client.close();
   });
 });
 

@@ -5,6 +5,7 @@
  * store on another address, connections cut mid-blob, lying content.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -23,6 +24,8 @@ export interface FakeRegistryOptions {
   /** Which field the token service answers with. */
   tokenField?: 'token' | 'access_token';
   address?: string;
+  /** Serve https with this key and certificate (PEM) instead of plain http. */
+  tls?: { key: string; cert: string };
 }
 
 export function sha256(data: Buffer | string): string {
@@ -64,16 +67,19 @@ export function serveBlob(
 
 abstract class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
-  protected server = http.createServer((req, res) => {
-    this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    this.handle(req, res).catch((err) => {
-      if (!res.headersSent) sendError(res, 500, 'UNKNOWN', String(err));
-      else res.destroy();
-    });
-  });
+  protected server: http.Server;
   port = 0;
 
-  constructor(readonly address: string) {}
+  constructor(readonly address: string, tls?: { key: string; cert: string }) {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      this.handle(req, res).catch((err) => {
+        if (!res.headersSent) sendError(res, 500, 'UNKNOWN', String(err));
+        else res.destroy();
+      });
+    };
+    this.server = tls ? https.createServer(tls, listener) : http.createServer(listener);
+  }
 
   get host(): string {
     return `${this.address}:${this.port}`;
@@ -132,11 +138,13 @@ export class FakeRegistry extends LoopbackServer {
   omitLength = false;
   /** Serve these bytes in place of the stored blob (same headers as the real one unless they differ in size). */
   blobBodyOverride?: Buffer;
+  /** The one blob that the cut, range and override switches above apply to (every blob when unset). */
+  quirksOnlyFor?: string;
   /** Announce this digest in Docker-Content-Digest for manifests. */
   manifestDigestOverride?: string;
 
   constructor(private readonly options: FakeRegistryOptions = {}) {
-    super(options.address ?? '127.0.0.1');
+    super(options.address ?? '127.0.0.1', options.tls);
   }
 
   addBlob(repo: string, data: Buffer): string {
@@ -255,6 +263,7 @@ export class FakeRegistry extends LoopbackServer {
       res.writeHead(307, { location: `${this.redirectBlobsTo.baseUrl}/store/${digest}?sig=abc` });
       return void res.end();
     }
+    if (this.quirksOnlyFor !== undefined && this.quirksOnlyFor !== digest) return serveBlob(req, res, data, digest);
     const body = this.blobBodyOverride ?? data;
     if (this.cutBlobAfter !== undefined && this.cutTimes > 0 && req.method === 'GET') {
       this.cutTimes--;
